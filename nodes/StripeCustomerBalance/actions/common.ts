@@ -1,0 +1,285 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, type CallOptions } from '../transport';
+import {
+	EXPANDABLE_TRANSACTION_FIELDS,
+	InvalidInput,
+	apiVersion,
+	connectedAccountId,
+	customerId,
+	idempotencyKey,
+	metadata,
+	positiveInteger,
+	type MetadataPair,
+} from '../validation';
+
+const DASHBOARD_CUSTOMER_URL =
+	/^https:\/\/dashboard\.stripe\.com\/(?:acct_[A-Za-z0-9]+\/)?(?:test\/)?customers\/(cus_[A-Za-z0-9]+)\/?(?:[?#].*)?$/;
+
+export const customerLocator: INodeProperties = {
+	displayName: 'Customer',
+	name: 'customer',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The Stripe customer whose balance this is',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a customer…',
+			typeOptions: { searchListMethod: 'searchCustomers', searchable: true, searchFilterRequired: false },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'cus_NffrFeUfNV2Hib',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^cus_[A-Za-z0-9]+$', errorMessage: 'A customer ID looks like cus_NffrFeUfNV2Hib' },
+				},
+			],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'https://dashboard.stripe.com/test/customers/cus_NffrFeUfNV2Hib',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: DASHBOARD_CUSTOMER_URL.source,
+						errorMessage: 'A Stripe Dashboard customer URL looks like https://dashboard.stripe.com/customers/cus_NffrFeUfNV2Hib',
+					},
+				},
+			],
+			extractValue: { type: 'regex', regex: DASHBOARD_CUSTOMER_URL.source },
+		},
+	],
+};
+
+/** The customer id from any of the locator's modes, or from a plain string that an expression produced. */
+export function readCustomer(context: IExecuteFunctions, itemIndex: number): string {
+	const raw = context.getNodeParameter('customer', itemIndex) as unknown;
+	const locator = typeof raw === 'object' && raw !== null ? (raw as { mode?: string; value?: unknown }) : { value: raw };
+	const value = typeof locator.value === 'string' ? locator.value.trim() : locator.value;
+	if (locator.mode === 'url' || (typeof value === 'string' && value.startsWith('https://'))) {
+		const match = typeof value === 'string' ? DASHBOARD_CUSTOMER_URL.exec(value) : null;
+		if (!match) {
+			throw new InvalidInput(
+				'Customer',
+				`${JSON.stringify(value)} is not a Stripe Dashboard customer URL`,
+				'It looks like https://dashboard.stripe.com/customers/cus_NffrFeUfNV2Hib (or …/test/customers/… in test mode).',
+			);
+		}
+		return match[1];
+	}
+	return customerId(value);
+}
+
+export const metadataField: INodeProperties = {
+	displayName: 'Metadata',
+	name: 'metadata',
+	type: 'fixedCollection',
+	placeholder: 'Add Metadata',
+	default: {},
+	typeOptions: { multipleValues: true },
+	description:
+		'Key-value pairs stored on the transaction (at most 50; keys up to 40 characters without [ or ], values up to 500). An empty value removes that key.',
+	options: [
+		{
+			displayName: 'Metadata',
+			name: 'metadataValues',
+			values: [
+				{ displayName: 'Key', name: 'key', type: 'string', default: '', description: 'Metadata key, e.g. crm_id' },
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+					description: 'Metadata value, e.g. 0012345. Leave empty to remove the key.',
+				},
+			],
+		},
+	],
+};
+
+export function readMetadata(fields: IDataObject): Record<string, string> | undefined {
+	const collection = fields.metadata as { metadataValues?: MetadataPair[] } | undefined;
+	if (!collection || !Array.isArray(collection.metadataValues) || collection.metadataValues.length === 0) return undefined;
+	return metadata('Metadata', collection.metadataValues);
+}
+
+export const descriptionField: INodeProperties = {
+	displayName: 'Description',
+	name: 'description',
+	type: 'string',
+	default: '',
+	description: 'A note shown to you in Stripe and on the customer\'s invoices, at most 350 characters, e.g. Goodwill credit for ticket 4512',
+};
+
+export const expandField: INodeProperties = {
+	displayName: 'Expand',
+	name: 'expand',
+	type: 'multiOptions',
+	default: [],
+	description: 'Related objects to return in full instead of as IDs',
+	options: EXPANDABLE_TRANSACTION_FIELDS.map((field) => ({
+		name: field
+			.split('_')
+			.map((word) => word[0].toUpperCase() + word.slice(1))
+			.join(' '),
+		value: field,
+	})),
+};
+
+type OptionName =
+	| 'idempotencyKey'
+	| 'stripeAccount'
+	| 'apiVersion'
+	| 'maxRetries'
+	| 'timeout'
+	| 'concurrency'
+	| 'maxRequestsPerSecond'
+	| 'amountFormat'
+	| 'direction'
+	| 'expand';
+
+const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
+	amountFormat: {
+		displayName: 'Amount Format',
+		name: 'amountFormat',
+		type: 'options',
+		default: 'smallestUnit',
+		description: 'How Amount is written',
+		options: [
+			{
+				name: 'Smallest Unit (Cents)',
+				value: 'smallestUnit',
+				description: 'Whole number of the currency\'s smallest unit, as Stripe counts: 1250 means 12.50 EUR, 1250 JPY means ¥1250',
+			},
+			{
+				name: 'Decimal',
+				value: 'decimal',
+				description: 'The amount as people write it, e.g. 12.50 (EUR), 1250 (JPY) or 1.250 (KWD); refused if the currency cannot hold it',
+			},
+		],
+	},
+	direction: {
+		displayName: 'Direction',
+		name: 'direction',
+		type: 'options',
+		default: 'signed',
+		description: 'Whether Amount carries its own sign or is a positive size whose direction you choose here',
+		options: [
+			{ name: 'Signed Amount', value: 'signed', description: 'Negative credits the customer, positive debits them' },
+			{ name: 'Credit the Customer', value: 'credit', description: 'A positive Amount is credited (sent as negative)' },
+			{ name: 'Debit the Customer', value: 'debit', description: 'A positive Amount is debited (owed on the next invoice)' },
+		],
+	},
+	expand: expandField,
+	idempotencyKey: {
+		displayName: 'Idempotency Key',
+		name: 'idempotencyKey',
+		type: 'string',
+		default: '',
+		description:
+			'Stripe applies a write once per key for 24 hours; a repeat replays the first answer. By default a key is derived from the execution, node, item and request, so n8n\'s retries never write twice. Set your own (e.g. an order ID from an expression) to also be safe across separate executions. At most 255 characters.',
+	},
+	stripeAccount: {
+		displayName: 'Stripe Account',
+		name: 'stripeAccount',
+		type: 'string',
+		default: '',
+		placeholder: 'acct_1032D82eZvKYlo2C',
+		description: 'With Stripe Connect: the connected account to act for (sent as the Stripe-Account header)',
+	},
+	apiVersion: {
+		displayName: 'API Version',
+		name: 'apiVersion',
+		type: 'string',
+		default: PINNED_API_VERSION,
+		description: `The Stripe API version to use (Stripe-Version header). The default, ${PINNED_API_VERSION}, is the one this node was tested against.`,
+	},
+	maxRetries: {
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		default: 2,
+		typeOptions: { minValue: 0, maxValue: 10 },
+		description:
+			'How often a request is retried after a network error, timeout, 409, 429 or 5xx, with backoff and the same idempotency key',
+	},
+	timeout: {
+		displayName: 'Timeout (Ms)',
+		name: 'timeout',
+		type: 'number',
+		default: 80000,
+		typeOptions: { minValue: 1000, maxValue: 600000 },
+		description: 'How long to wait for one answer from Stripe before retrying',
+	},
+	concurrency: {
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		default: 32,
+		typeOptions: { minValue: 1, maxValue: 100 },
+		description:
+			'How many requests may be in flight at once (read from the first item). Writes to the same customer always go one at a time, in input order.',
+	},
+	maxRequestsPerSecond: {
+		displayName: 'Max Requests per Second',
+		name: 'maxRequestsPerSecond',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0, maxValue: 1000 },
+		description:
+			'Ceiling on the request rate (read from the first item). 0 picks Stripe\'s limit for the key: 24/s for test keys, 95/s for live keys. The node slows down by itself when Stripe still answers 429.',
+	},
+};
+
+/** The Options collection of one operation, offering the options that operation uses. */
+export function optionsCollection(names: OptionName[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: names.map((name) => OPTION_FIELDS[name]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** Per-item request options (headers, retries, timeout, idempotency) from the Options collection. */
+export function readCallOptions(options: IDataObject): CallOptions {
+	return {
+		apiVersion: apiVersion(options.apiVersion, PINNED_API_VERSION),
+		stripeAccount:
+			options.stripeAccount === undefined || options.stripeAccount === ''
+				? undefined
+				: connectedAccountId(options.stripeAccount),
+		maxRetries:
+			options.maxRetries === undefined
+				? DEFAULT_CALL_OPTIONS.maxRetries
+				: positiveInteger('Max Retries', options.maxRetries, 0, 10),
+		timeoutMs:
+			options.timeout === undefined
+				? DEFAULT_CALL_OPTIONS.timeoutMs
+				: positiveInteger('Timeout (Ms)', options.timeout, 1000, 600000),
+		idempotencyKey: idempotencyKey(options.idempotencyKey),
+	};
+}
+
+/** Writes to one customer (of one account) are serialised: Stripe locks the customer during each write. */
+export function customerLane(customer: string, options: CallOptions): string {
+	return `${options.stripeAccount ?? ''}/${customer}`;
+}
+
+export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return typeof options === 'object' && options !== null ? options : {};
+}

@@ -1,0 +1,48 @@
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+
+import { expandList, transactionId } from '../../validation';
+import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions } from '../common';
+import type { Operation } from '../types';
+
+export const transactionIdField: INodeProperties = {
+	displayName: 'Transaction ID',
+	name: 'transactionId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'cbtxn_1MrL3sLkdIwHu7ix0yRpTNXk',
+	description: 'ID of the customer balance transaction (starts with cbtxn_)',
+};
+
+const properties: INodeProperties[] = [
+	customerLocator,
+	transactionIdField,
+	optionsCollection(['expand', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['customerBalanceTransaction'], operation: ['get'] } },
+	properties,
+);
+
+export const get: Operation = {
+	description,
+	prepare(itemIndex) {
+		const customer = readCustomer(this, itemIndex);
+		const transaction = transactionId(this.getNodeParameter('transactionId', itemIndex));
+		const options = readOptions(this, itemIndex);
+		const expand = expandList('Expand', options.expand);
+		const callOptions = readCallOptions(options);
+		return {
+			run: async (client) => [
+				await client.send({
+					method: 'GET',
+					path: `/v1/customers/${customer}/balance_transactions/${transaction}`,
+					params: { expand: expand.length ? expand : undefined },
+					itemIndex,
+					options: callOptions,
+				}),
+			],
+		};
+	},
+};

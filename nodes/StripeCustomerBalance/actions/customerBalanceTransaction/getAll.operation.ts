@@ -1,0 +1,109 @@
+import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
+
+import { expandList, invoiceId, positiveInteger, unixSeconds } from '../../validation';
+import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions } from '../common';
+import type { Operation } from '../types';
+
+const STRIPE_PAGE_SIZE = 100;
+
+const properties: INodeProperties[] = [
+	customerLocator,
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Created After',
+				name: 'createdAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only transactions created at or after this moment, e.g. 2026-11-01T00:00:00Z',
+			},
+			{
+				displayName: 'Created Before',
+				name: 'createdBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only transactions created before this moment, e.g. 2026-12-01T00:00:00Z',
+			},
+			{
+				displayName: 'Invoice ID',
+				name: 'invoice',
+				type: 'string',
+				default: '',
+				placeholder: 'in_1MtHbELkdIwHu7ixl4OzzPMv',
+				description: 'Only transactions related to this invoice',
+			},
+		],
+	},
+	optionsCollection(['expand', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['customerBalanceTransaction'], operation: ['getAll'] } },
+	properties,
+);
+
+export const getAll: Operation = {
+	description,
+	prepare(itemIndex) {
+		const customer = readCustomer(this, itemIndex);
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? Infinity : positiveInteger('Limit', this.getNodeParameter('limit', itemIndex, 50), 1, 1_000_000);
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const created: IDataObject = {};
+		if (filters.createdAfter) created.gte = unixSeconds('Created After', filters.createdAfter);
+		if (filters.createdBefore) created.lt = unixSeconds('Created Before', filters.createdBefore);
+		const options = readOptions(this, itemIndex);
+		const expand = expandList('Expand', options.expand).map((field) => `data.${field}`);
+		const callOptions = readCallOptions(options);
+		const invoice = filters.invoice ? invoiceId(filters.invoice) : undefined;
+
+		return {
+			run: async (client) => {
+				const transactions: IDataObject[] = [];
+				let startingAfter: string | undefined;
+				// Each page asks for no more than is still needed, so a limit of 5 costs one request for 5 objects.
+				while (transactions.length < limit) {
+					const page = await client.send({
+						method: 'GET',
+						path: `/v1/customers/${customer}/balance_transactions`,
+						params: {
+							limit: Math.min(STRIPE_PAGE_SIZE, limit - transactions.length),
+							starting_after: startingAfter,
+							created: Object.keys(created).length ? (created as Record<string, number>) : undefined,
+							invoice,
+							expand: expand.length ? expand : undefined,
+						},
+						itemIndex,
+						options: callOptions,
+					});
+					const data = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
+					transactions.push(...data);
+					if (!page.has_more || data.length === 0) break;
+					startingAfter = String(data[data.length - 1].id);
+				}
+				return transactions;
+			},
+		};
+	},
+};

@@ -1,0 +1,68 @@
+import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
+
+import { description as checkDescription, expandList, transactionId } from '../../validation';
+import {
+	customerLane,
+	customerLocator,
+	descriptionField,
+	metadataField,
+	optionsCollection,
+	readCallOptions,
+	readCustomer,
+	readMetadata,
+	readOptions,
+} from '../common';
+import type { Operation } from '../types';
+import { transactionIdField } from './get.operation';
+
+const properties: INodeProperties[] = [
+	customerLocator,
+	transactionIdField,
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Stripe lets you change only the description and metadata of a balance transaction, never its amount',
+		options: [
+			{ ...descriptionField, description: `${descriptionField.description}. An empty value clears it.` },
+			metadataField,
+		],
+	},
+	optionsCollection(['expand', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['customerBalanceTransaction'], operation: ['update'] } },
+	properties,
+);
+
+export const update: Operation = {
+	description,
+	prepare(itemIndex) {
+		const customer = readCustomer(this, itemIndex);
+		const transaction = transactionId(this.getNodeParameter('transactionId', itemIndex));
+		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+		const options = readOptions(this, itemIndex);
+		const expand = expandList('Expand', options.expand);
+		const params = {
+			description: fields.description === undefined ? undefined : checkDescription('Description', fields.description),
+			expand: expand.length ? expand : undefined,
+			metadata: readMetadata(fields),
+		};
+		const callOptions = readCallOptions(options);
+		return {
+			lane: customerLane(customer, callOptions),
+			run: async (client) => [
+				await client.send({
+					method: 'POST',
+					path: `/v1/customers/${customer}/balance_transactions/${transaction}`,
+					params,
+					itemIndex,
+					options: callOptions,
+				}),
+			],
+		};
+	},
+};

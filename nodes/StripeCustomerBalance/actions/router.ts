@@ -1,0 +1,115 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { runJobs, type Job } from '../execution/runJobs';
+import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson } from '../transport';
+import { InvalidInput, positiveInteger } from '../validation';
+import { readOptions } from './common';
+import * as customer from './customer';
+import * as customerBalanceTransaction from './customerBalanceTransaction';
+import type { Operation, PreparedItem } from './types';
+
+const operationsByResource: Record<string, Record<string, Operation>> = {
+	customerBalanceTransaction: customerBalanceTransaction.operations,
+	customer: customer.operations,
+};
+
+/** Sized so the rate limiter, not the pool, is the bottleneck: at ~300 ms per Stripe call, 32 in flight carry 100 requests/s. */
+export const DEFAULT_CONCURRENCY = 32;
+
+function itemError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof InvalidInput) {
+		return new NodeOperationError(context.getNode(), `Invalid ${error.field} in item ${itemIndex}: ${error.message}`, {
+			itemIndex,
+			description: error.hint,
+		});
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number): JsonObject {
+	const stripe = detailsOf(error);
+	if (stripe) return { ...errorItemJson(stripe), itemIndex };
+	return { error: error.message, ...(error.description ? { hint: error.description } : {}), itemIndex };
+}
+
+function executionSettings(context: IExecuteFunctions): { concurrency: number; maxRequestsPerSecond?: number } {
+	const options = readOptions(context, 0);
+	const concurrency =
+		options.concurrency === undefined ? DEFAULT_CONCURRENCY : positiveInteger('Concurrency', options.concurrency, 1, 100);
+	const rate = options.maxRequestsPerSecond;
+	return {
+		concurrency,
+		maxRequestsPerSecond: rate === undefined || rate === 0 ? undefined : positiveInteger('Max Requests per Second', rate, 1, 1000),
+	};
+}
+
+/**
+ * Validates every item first (nothing is sent if one is bad, unless On Error continues), then runs the items through
+ * one Stripe client, and returns one output per item in input order, each paired with its input item.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operationsByResource[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	}
+	const continueOnFail = this.continueOnFail();
+	const failures = new Map<number, JsonObject>();
+	const fail = (error: unknown, itemIndex: number) => {
+		const wrapped = itemError(this, error, itemIndex);
+		if (!continueOnFail) throw wrapped;
+		failures.set(itemIndex, errorJson(wrapped, itemIndex));
+	};
+
+	const prepared: Array<PreparedItem | undefined> = items.map((_, itemIndex) => {
+		try {
+			return operation.prepare.call(this, itemIndex);
+		} catch (error) {
+			fail(error, itemIndex);
+			return undefined;
+		}
+	});
+
+	let client: StripeClient | undefined;
+	try {
+		const settings = executionSettings(this);
+		const runIndex = this.getWorkflowDataProxy(0).$runIndex;
+		client = await StripeClient.connect(this, {
+			maxRequestsPerSecond: settings.maxRequestsPerSecond,
+			idempotencyKeys: new IdempotencyKeys(this.getExecutionId(), this.getNode().id, runIndex),
+		});
+		const jobs = prepared.map((item): Job<IDataObject[]> | undefined =>
+			item && { lane: item.lane, run: async () => await item.run(client as StripeClient) },
+		);
+		const results = await runJobs(jobs, settings.concurrency, !continueOnFail);
+		results.forEach((result, itemIndex) => {
+			if (result && !result.ok) fail(result.error, itemIndex);
+		});
+		return [
+			items.flatMap((_, itemIndex): INodeExecutionData[] => {
+				const failure = failures.get(itemIndex);
+				if (failure) return [{ json: failure, pairedItem: { item: itemIndex } }];
+				const result = results[itemIndex];
+				return result?.ok ? result.value.map((json) => ({ json, pairedItem: { item: itemIndex } })) : [];
+			}),
+		];
+	} catch (error) {
+		if (!continueOnFail || client) throw error;
+		// Nothing could be sent (e.g. the credential is unusable): every item gets the error, so N items in give N out.
+		const wrapped = itemError(this, error, 0);
+		return [items.map((_, itemIndex) => ({ json: { ...errorJson(wrapped, itemIndex) }, pairedItem: { item: itemIndex } }))];
+	}
+}

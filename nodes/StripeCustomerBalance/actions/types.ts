@@ -1,0 +1,15 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { StripeClient } from '../transport';
+
+/** One item's validated work: nothing is sent until `run`. Writes to one customer share a lane and run in order. */
+export interface PreparedItem {
+	lane?: string;
+	run: (client: StripeClient) => Promise<IDataObject[]>;
+}
+
+export interface Operation {
+	description: INodeProperties[];
+	/** Reads and validates the item's parameters; throws InvalidInput naming the field. */
+	prepare: (this: IExecuteFunctions, itemIndex: number) => PreparedItem;
+}

@@ -1,0 +1,54 @@
+import { InvalidInput, integerAmount } from './validation';
+
+// Stripe's currency exponents (docs.stripe.com/currencies). Every other currency has two decimals.
+const ZERO_DECIMAL = new Set('bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf'.split(' '));
+const THREE_DECIMAL = new Set('bhd jod kwd omr tnd'.split(' '));
+
+export type AmountFormat = 'smallestUnit' | 'decimal';
+export type Direction = 'signed' | 'credit' | 'debit';
+
+export function decimalsOf(currency: string): number {
+	if (ZERO_DECIMAL.has(currency)) return 0;
+	if (THREE_DECIMAL.has(currency)) return 3;
+	return 2;
+}
+
+/** "12.50" EUR -> 1250, "1200" JPY -> 1200, "1.230" KWD -> 1230. Exact decimal arithmetic on the text, never floats. */
+export function decimalToSmallestUnit(field: string, value: unknown, currency: string): number {
+	const textValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const match = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(textValue) ?? /^([+-]?)()\.(\d+)$/.exec(textValue);
+	if (!match) {
+		throw new InvalidInput(field, `${JSON.stringify(value)} is not a decimal amount`, 'Write it like 12.50 (a dot for decimals, no thousands separators or currency signs).');
+	}
+	const [, sign, whole, fraction = ''] = match;
+	const decimals = decimalsOf(currency);
+	const significant = fraction.replace(/0+$/, '');
+	const upper = currency.toUpperCase();
+	if (significant.length > decimals) {
+		throw new InvalidInput(
+			field,
+			`${textValue} ${upper} has more decimals than ${upper} allows (${decimals})`,
+			decimals === 0 ? `${upper} has no minor unit: give a whole number.` : undefined,
+		);
+	}
+	const minor = `${whole || '0'}${fraction.padEnd(decimals, '0').slice(0, decimals)}`;
+	const amount = integerAmount(field, `${sign}${minor}`);
+	if (decimals === 3 && amount % 10 !== 0) {
+		throw new InvalidInput(field, `${textValue} ${upper}: Stripe needs ${upper} amounts in steps of 0.010 (the last digit must be 0)`);
+	}
+	return amount;
+}
+
+/** With a direction, the user types a positive number and says whether it credits or debits the customer. */
+export function applyDirection(field: string, amount: number, direction: Direction): number {
+	if (direction === 'signed') return amount;
+	if (amount <= 0) {
+		throw new InvalidInput(field, `must be a positive number when Direction is "${direction}", got ${amount}`, 'Enter the size of the credit or debit; Direction sets its sign.');
+	}
+	return direction === 'credit' ? -amount : amount;
+}
+
+export function amountToSend(field: string, value: unknown, currency: string, format: AmountFormat, direction: Direction): number {
+	const amount = format === 'decimal' ? decimalToSmallestUnit(field, value, currency) : integerAmount(field, value);
+	return applyDirection(field, amount, direction);
+}

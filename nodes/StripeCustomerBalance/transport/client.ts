@@ -1,0 +1,202 @@
+import {
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type INode,
+} from 'n8n-workflow';
+
+import { checkBaseUrl, checkSecretKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
+import { encodeForm, type FormValue } from '../encoding';
+import { detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
+import type { IdempotencyKeys } from './idempotency';
+import { RateLimiter, defaultRequestsPerSecond } from './rateLimiter';
+import { backoffMs, isRetryable, type Outcome } from './retryPolicy';
+
+export const CREDENTIAL_TYPE = 'stripeCustomerBalanceApi';
+
+/** The API version this node was built and tested against; replies keep this shape whatever the account's default. */
+export const PINNED_API_VERSION = '2026-07-29.dahlia';
+
+export interface CallOptions {
+	apiVersion: string;
+	stripeAccount?: string;
+	maxRetries: number;
+	timeoutMs: number;
+	/** A key the user chose; otherwise writes get a derived one. */
+	idempotencyKey?: string;
+}
+
+export interface StripeCall {
+	method: 'GET' | 'POST';
+	path: string;
+	params?: Record<string, FormValue>;
+	itemIndex: number;
+	options: CallOptions;
+}
+
+export const DEFAULT_CALL_OPTIONS: CallOptions = { apiVersion: PINNED_API_VERSION, maxRetries: 2, timeoutMs: 80_000 };
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+const NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'EAI_AGAIN',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** The network failure behind an error n8n wrapped, if that is what it is (reset, refused, timeout…). */
+function networkReason(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	for (let current = error; typeof current === 'object' && current !== null && !seen.has(current); ) {
+		seen.add(current);
+		const { code, message } = current as { code?: unknown; message?: unknown };
+		if (typeof code === 'string' && NETWORK_CODES.has(code)) {
+			return typeof message === 'string' && /timeout/i.test(message) ? 'timed out' : code;
+		}
+		if (typeof message === 'string' && /socket hang up|timeout of \d+ms exceeded/i.test(message)) {
+			return /timeout/i.test(message) ? 'timed out' : 'connection closed';
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function header(headers: unknown, name: string): string | undefined {
+	if (typeof headers !== 'object' || headers === null) return undefined;
+	const value = (headers as Record<string, unknown>)[name];
+	if (Array.isArray(value)) return value.map(String).join(', ');
+	return typeof value === 'string' ? value : undefined;
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	try {
+		return JSON.parse(body) as unknown;
+	} catch {
+		return { error: { message: `Stripe sent a reply that is not JSON: ${body.slice(0, 200)}` } };
+	}
+}
+
+/**
+ * The one place that talks to Stripe: credentials checked once, every request paced by the rate limiter, writes
+ * made idempotent, failures retried by the retry policy, and failures turned into NodeApiErrors carrying Stripe's words.
+ */
+export class StripeClient {
+	private constructor(
+		private readonly context: Context,
+		private readonly baseUrl: string,
+		private readonly limiter: RateLimiter,
+		private readonly idempotencyKeys: IdempotencyKeys | undefined,
+	) {}
+
+	static async connect(
+		context: Context,
+		settings: { maxRequestsPerSecond?: number; idempotencyKeys?: IdempotencyKeys } = {},
+	): Promise<StripeClient> {
+		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		const secret = checkSecretKey(credentials.secretKey);
+		if ('problem' in secret) throw new NodeOperationError(context.getNode(), secret.problem);
+		const target = checkBaseUrl(credentials.baseUrl);
+		if ('problem' in target) throw new NodeOperationError(context.getNode(), target.problem);
+		const rate = settings.maxRequestsPerSecond ?? defaultRequestsPerSecond(secret.key);
+		return new StripeClient(context, target.baseUrl, new RateLimiter(rate), settings.idempotencyKeys);
+	}
+
+	get node(): INode {
+		return this.context.getNode();
+	}
+
+	async send(call: StripeCall): Promise<IDataObject> {
+		const { method, path, itemIndex, options } = call;
+		const encoded = encodeForm(call.params ?? {});
+		const url = `${this.baseUrl}${path}${method === 'GET' && encoded ? `?${encoded}` : ''}`;
+		const headers: Record<string, string> = { Accept: 'application/json', 'Stripe-Version': options.apiVersion };
+		if (options.stripeAccount) headers['Stripe-Account'] = options.stripeAccount;
+		if (method === 'POST') {
+			headers['Content-Type'] = 'application/x-www-form-urlencoded';
+			headers['Idempotency-Key'] =
+				options.idempotencyKey ?? this.derivedKey(itemIndex, method, path, encoded, options.stripeAccount);
+		}
+		const request: IHttpRequestOptions = {
+			method,
+			url,
+			headers,
+			body: method === 'POST' ? encoded : undefined,
+			timeout: options.timeoutMs,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		};
+
+		for (let attempt = 1; ; attempt++) {
+			await this.limiter.acquire();
+			const outcome = await this.attempt(request);
+			if (outcome.kind === 'reply' && outcome.statusCode < 300) {
+				this.limiter.onSuccess();
+				return (outcome.body ?? {}) as IDataObject;
+			}
+			if (outcome.kind === 'reply' && outcome.statusCode === 429 && outcome.code === 'rate_limit') {
+				this.limiter.onRateLimited();
+			}
+			if (!outcome.retryable || attempt > options.maxRetries) {
+				throw toNodeApiError(this.node, { ...outcome.details, attempts: attempt }, itemIndex);
+			}
+			await sleep(backoffMs(attempt, outcome.policy));
+		}
+	}
+
+	private derivedKey(itemIndex: number, method: string, path: string, body: string, account?: string): string {
+		if (!this.idempotencyKeys) throw new NodeOperationError(this.node, 'Writes need an idempotency key scope');
+		return this.idempotencyKeys.keyFor(itemIndex, method, path, body, account);
+	}
+
+	private async attempt(request: IHttpRequestOptions): Promise<
+		| { kind: 'reply'; statusCode: number; body: unknown; code?: string; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
+		| { kind: 'network'; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
+	> {
+		let response: { body: unknown; headers: unknown; statusCode: number };
+		try {
+			response = await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_TYPE, {
+				...request,
+				headers: { ...request.headers },
+			});
+		} catch (error) {
+			const reason = networkReason(error);
+			const policy: Outcome = { kind: 'network', reason: reason ?? 'failed' };
+			const write = request.method === 'POST';
+			const message = reason
+				? `Could not reach Stripe (${reason})${write ? '. If Stripe received the request, retrying this execution replays it instead of writing again (same idempotency key)' : ''}`
+				: `The request to Stripe failed: ${(error as Error).message}`;
+			return {
+				kind: 'network',
+				retryable: reason !== undefined,
+				policy,
+				details: { message, type: 'api_connection_error' },
+			};
+		}
+		const body = parseBody(response.body);
+		const requestId = header(response.headers, 'request-id');
+		const retryAfter = Number(header(response.headers, 'retry-after'));
+		const policy: Outcome = {
+			kind: 'reply',
+			statusCode: response.statusCode,
+			shouldRetryHeader: header(response.headers, 'stripe-should-retry'),
+			retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
+		};
+		const details = detailsFromReply(response.statusCode, body, requestId);
+		return { kind: 'reply', statusCode: response.statusCode, body, code: details.code, retryable: isRetryable(policy), policy, details };
+	}
+}

@@ -1,0 +1,76 @@
+import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+
+/** What a failed request is reduced to: Stripe's own words, and nothing from the request (no headers, no key). */
+export interface StripeErrorDetails {
+	message: string;
+	type?: string;
+	code?: string;
+	param?: string;
+	declineCode?: string;
+	docUrl?: string;
+	statusCode?: number;
+	requestId?: string;
+	attempts?: number;
+}
+
+function stringField(source: Record<string, unknown>, name: string): string | undefined {
+	const value = source[name];
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Reads Stripe's `{ error: { type, code, message, param, ... } }` body, whatever else the server sent. */
+export function detailsFromReply(statusCode: number, body: unknown, requestId: string | undefined): StripeErrorDetails {
+	const error =
+		typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'object'
+			? ((body as { error: Record<string, unknown> }).error ?? {})
+			: {};
+	return {
+		message: stringField(error, 'message') ?? `Stripe answered with HTTP ${statusCode} and no error message`,
+		type: stringField(error, 'type'),
+		code: stringField(error, 'code'),
+		param: stringField(error, 'param'),
+		declineCode: stringField(error, 'decline_code'),
+		docUrl: stringField(error, 'doc_url'),
+		statusCode,
+		requestId,
+	};
+}
+
+function describe(details: StripeErrorDetails): string {
+	return [
+		details.code && `code: ${details.code}`,
+		details.param && `param: ${details.param}`,
+		details.statusCode && `HTTP ${details.statusCode}`,
+		details.requestId && `request id: ${details.requestId}`,
+		details.attempts && details.attempts > 1 && `after ${details.attempts} attempts`,
+		details.docUrl,
+	]
+		.filter(Boolean)
+		.join(' · ');
+}
+
+export function toNodeApiError(node: INode, details: StripeErrorDetails, itemIndex: number): NodeApiError {
+	return new NodeApiError(node, { ...details } as unknown as JsonObject, {
+		message: details.message,
+		description: describe(details),
+		httpCode: details.statusCode ? String(details.statusCode) : undefined,
+		itemIndex,
+	});
+}
+
+/** The JSON of an error item (On Error: continue): Stripe's fields, flat, so later nodes can branch on them. */
+export function errorItemJson(details: StripeErrorDetails): JsonObject {
+	const json: JsonObject = { error: details.message };
+	for (const [key, value] of Object.entries(details)) {
+		if (key !== 'message' && value !== undefined) json[key] = value;
+	}
+	return json;
+}
+
+export function detailsOf(error: unknown): StripeErrorDetails | undefined {
+	if (error instanceof NodeApiError && typeof error.cause === 'object' && error.cause !== null) {
+		const cause = error.cause as unknown as StripeErrorDetails;
+		if (typeof cause.message === 'string') return cause;
+	}
+	return undefined;
+}

@@ -83,33 +83,34 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	});
 
-	let client: StripeClient | undefined;
+	let settings: ReturnType<typeof executionSettings>;
+	let client: StripeClient;
 	try {
-		const settings = executionSettings(this);
-		const runIndex = this.getWorkflowDataProxy(0).$runIndex;
+		settings = executionSettings(this);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
-			idempotencyKeys: new IdempotencyKeys(this.getExecutionId(), this.getNode().id, runIndex),
+			idempotencyKeys: new IdempotencyKeys(this.getExecutionId(), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
 		});
-		const jobs = prepared.map((item): Job<IDataObject[]> | undefined =>
-			item && { lane: item.lane, run: async () => await item.run(client as StripeClient) },
-		);
-		const results = await runJobs(jobs, settings.concurrency, !continueOnFail);
-		results.forEach((result, itemIndex) => {
-			if (result && !result.ok) fail(result.error, itemIndex);
-		});
-		return [
-			items.flatMap((_, itemIndex): INodeExecutionData[] => {
-				const failure = failures.get(itemIndex);
-				if (failure) return [{ json: failure, pairedItem: { item: itemIndex } }];
-				const result = results[itemIndex];
-				return result?.ok ? result.value.map((json) => ({ json, pairedItem: { item: itemIndex } })) : [];
-			}),
-		];
 	} catch (error) {
-		if (!continueOnFail || client) throw error;
-		// Nothing could be sent (e.g. the credential is unusable): every item gets the error, so N items in give N out.
 		const wrapped = itemError(this, error, 0);
-		return [items.map((_, itemIndex) => ({ json: { ...errorJson(wrapped, itemIndex) }, pairedItem: { item: itemIndex } }))];
+		if (!continueOnFail) throw wrapped;
+		// Nothing can be sent (e.g. the credential is unusable): every item gets the error, so N items in give N out.
+		return [items.map((_, itemIndex) => ({ json: errorJson(wrapped, itemIndex), pairedItem: { item: itemIndex } }))];
 	}
+
+	const jobs = prepared.map((item): Job<IDataObject[]> | undefined =>
+		item && { lane: item.lane, run: async () => await item.run(client) },
+	);
+	const results = await runJobs(jobs, settings.concurrency, !continueOnFail);
+	results.forEach((result, itemIndex) => {
+		if (result && !result.ok) fail(result.error, itemIndex);
+	});
+	return [
+		items.flatMap((_, itemIndex): INodeExecutionData[] => {
+			const failure = failures.get(itemIndex);
+			if (failure) return [{ json: failure, pairedItem: { item: itemIndex } }];
+			const result = results[itemIndex];
+			return result?.ok ? result.value.map((json) => ({ json, pairedItem: { item: itemIndex } })) : [];
+		}),
+	];
 }

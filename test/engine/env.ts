@@ -16,7 +16,14 @@ function userFolder(): string {
 	if (existing && existsSync(existing)) return existing;
 	const folder = mkdtempSync(join(tmpdir(), 'n8n-engine-harness-'));
 	process.env[REUSE_KEY] = folder;
-	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+	const remove = () => rmSync(folder, { recursive: true, force: true });
+	// Under jest the test file's `process` is a sandbox whose 'exit' never fires: clean up after the file instead.
+	try {
+		if (typeof afterAll !== 'function') throw new Error('not under jest');
+		afterAll(remove);
+	} catch {
+		process.once('exit', remove); // outside jest, or imported from inside a running test
+	}
 	return folder;
 }
 

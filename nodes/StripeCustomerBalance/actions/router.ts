@@ -43,6 +43,11 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
 	return { error: error.message, ...(error.description ? { hint: error.description } : {}), itemIndex };
 }
 
+/** An item for On Error: continue. Carrying `error` also routes it to the error output when that is chosen. */
+function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+	return { json: errorJson(error, itemIndex), error, pairedItem: { item: itemIndex } };
+}
+
 function executionSettings(context: IExecuteFunctions): { concurrency: number; maxRequestsPerSecond?: number } {
 	const options = readOptions(context, 0);
 	const concurrency =
@@ -67,11 +72,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
 	}
 	const continueOnFail = this.continueOnFail();
-	const failures = new Map<number, JsonObject>();
+	const failures = new Map<number, INodeExecutionData>();
 	const fail = (error: unknown, itemIndex: number) => {
 		const wrapped = itemError(this, error, itemIndex);
 		if (!continueOnFail) throw wrapped;
-		failures.set(itemIndex, errorJson(wrapped, itemIndex));
+		failures.set(itemIndex, errorItem(wrapped, itemIndex));
 	};
 
 	const prepared: Array<PreparedItem | undefined> = items.map((_, itemIndex) => {
@@ -95,7 +100,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const wrapped = itemError(this, error, 0);
 		if (!continueOnFail) throw wrapped;
 		// Nothing can be sent (e.g. the credential is unusable): every item gets the error, so N items in give N out.
-		return [items.map((_, itemIndex) => ({ json: errorJson(wrapped, itemIndex), pairedItem: { item: itemIndex } }))];
+		return [items.map((_, itemIndex) => errorItem(wrapped, itemIndex))];
 	}
 
 	const jobs = prepared.map((item): Job<IDataObject[]> | undefined =>
@@ -108,7 +113,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [
 		items.flatMap((_, itemIndex): INodeExecutionData[] => {
 			const failure = failures.get(itemIndex);
-			if (failure) return [{ json: failure, pairedItem: { item: itemIndex } }];
+			if (failure) return [failure];
 			const result = results[itemIndex];
 			return result?.ok ? result.value.map((json) => ({ json, pairedItem: { item: itemIndex } })) : [];
 		}),

@@ -43,9 +43,16 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
 	return { error: error.message, ...(error.description ? { hint: error.description } : {}), itemIndex };
 }
 
-/** An item for On Error: continue. Carrying `error` also routes it to the error output when that is chosen. */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
-	return { json: errorJson(error, itemIndex), error, pairedItem: { item: itemIndex } };
+/**
+ * An item for On Error: continue. On the regular output its fields are flat (`$json.code`). For the error output n8n
+ * merges the item over its input item and routes only items whose keys are error/message/details, so the fields go
+ * under `details` there, which also keeps them from overwriting the input's own fields.
+ */
+function errorItem(context: IExecuteFunctions, error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+	const json = errorJson(error, itemIndex);
+	if (context.getNode().onError !== 'continueErrorOutput') return { json, pairedItem: { item: itemIndex } };
+	const { error: message, ...details } = json;
+	return { json: { error: message, details }, pairedItem: { item: itemIndex } };
 }
 
 function executionSettings(context: IExecuteFunctions): { concurrency: number; maxRequestsPerSecond?: number } {
@@ -76,7 +83,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const fail = (error: unknown, itemIndex: number) => {
 		const wrapped = itemError(this, error, itemIndex);
 		if (!continueOnFail) throw wrapped;
-		failures.set(itemIndex, errorItem(wrapped, itemIndex));
+		failures.set(itemIndex, errorItem(this, wrapped, itemIndex));
 	};
 
 	const prepared: Array<PreparedItem | undefined> = items.map((_, itemIndex) => {
@@ -100,7 +107,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const wrapped = itemError(this, error, 0);
 		if (!continueOnFail) throw wrapped;
 		// Nothing can be sent (e.g. the credential is unusable): every item gets the error, so N items in give N out.
-		return [items.map((_, itemIndex) => errorItem(wrapped, itemIndex))];
+		return [items.map((_, itemIndex) => errorItem(this, wrapped, itemIndex))];
 	}
 
 	const jobs = prepared.map((item): Job<IDataObject[]> | undefined =>

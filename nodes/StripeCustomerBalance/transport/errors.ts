@@ -68,9 +68,8 @@ export function errorItemJson(details: StripeErrorDetails): JsonObject {
 }
 
 export function detailsOf(error: unknown): StripeErrorDetails | undefined {
-	if (error instanceof NodeApiError && typeof error.cause === 'object' && error.cause !== null) {
-		const cause = error.cause as unknown as StripeErrorDetails;
-		if (typeof cause.message === 'string') return cause;
-	}
+	// NodeApiError keeps a plain-object response (ours: the details) as `errorResponse`.
+	const response = error instanceof NodeApiError ? (error.errorResponse as unknown as StripeErrorDetails | undefined) : undefined;
+	if (response && typeof response.message === 'string') return response;
 	return undefined;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -55,6 +56,18 @@ function errorItem(context: IExecuteFunctions, error: NodeApiError | NodeOperati
 	return { json: { error: message, details }, pairedItem: { item: itemIndex } };
 }
 
+/**
+ * The execution id; where n8n gives none, a random id kept in the node's execution context, which n8n keeps across
+ * Retry On Fail, so retries of this execution still reuse their keys.
+ */
+function executionScope(context: IExecuteFunctions): string {
+	const executionId = context.getExecutionId();
+	if (executionId) return `execution:${executionId}`;
+	const nodeContext = context.getContext('node');
+	if (typeof nodeContext.idempotencyScope !== 'string') nodeContext.idempotencyScope = `random:${randomUUID()}`;
+	return nodeContext.idempotencyScope as string;
+}
+
 function executionSettings(context: IExecuteFunctions): { concurrency: number; maxRequestsPerSecond?: number } {
 	const options = readOptions(context, 0);
 	const concurrency =
@@ -101,7 +114,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		settings = executionSettings(this);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
-			idempotencyKeys: new IdempotencyKeys(this.getExecutionId(), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
+			idempotencyKeys: new IdempotencyKeys(executionScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
 		});
 	} catch (error) {
 		const wrapped = itemError(this, error, 0);

@@ -1,0 +1,50 @@
+/** Idempotency records per account + key: in flight while the first request runs, then its saved reply. */
+import { canonicalJson } from './forms';
+
+export interface SavedReply {
+  status: number;
+  body: unknown;
+  requestId: string;
+}
+
+type IdempotencyRecord = { fingerprint: string; state: 'in_flight' } | ({ fingerprint: string; state: 'completed' } & SavedReply);
+
+export interface IdempotencyClaim {
+  readonly scopedKey: string;
+  readonly fingerprint: string;
+}
+
+export function requestFingerprint(method: string, path: string, params: unknown): string {
+  return `${method} ${path} ${canonicalJson(params)}`;
+}
+
+export class IdempotencyStore {
+  private readonly records = new Map<string, IdempotencyRecord>();
+
+  find(account: string, key: string): IdempotencyRecord | undefined {
+    return this.records.get(scope(account, key));
+  }
+
+  claim(account: string, key: string, fingerprint: string): IdempotencyClaim {
+    const scopedKey = scope(account, key);
+    this.records.set(scopedKey, { fingerprint, state: 'in_flight' });
+    return { scopedKey, fingerprint };
+  }
+
+  /** Forgets a claim whose request did not execute (validation failure, lock timeout). */
+  release(claim: IdempotencyClaim): void {
+    if (this.records.get(claim.scopedKey)?.state === 'in_flight') this.records.delete(claim.scopedKey);
+  }
+
+  complete(claim: IdempotencyClaim, reply: SavedReply): void {
+    this.records.set(claim.scopedKey, { fingerprint: claim.fingerprint, state: 'completed', ...reply });
+  }
+
+  clear(): void {
+    this.records.clear();
+  }
+}
+
+function scope(account: string, key: string): string {
+  return `${account}\u0000${key}`;
+}

@@ -1,0 +1,14 @@
+/** A local, strict, stateful Stripe (customer balance transactions) with fault injection, for tests, demo and bench. */
+export { startSandbox, DEFAULT_SECRET_KEY } from './sandbox';
+export { DEFAULT_API_VERSION } from './headers';
+export type {
+  CreateCustomerInput,
+  CustomerBalanceTransaction,
+  RecordedRequest,
+  Sandbox,
+  SandboxFaults,
+  SandboxScriptedFault,
+  SandboxStats,
+  StartSandboxOptions,
+  StripeCustomer,
+} from './types';

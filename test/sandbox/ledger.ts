@@ -1,0 +1,141 @@
+/** The customers and balance transactions of one Stripe account, and the money rules between them. */
+import { newCustomerId, newInvoicePrefix, newTransactionId } from './ids';
+import type { CustomerBalanceTransaction, StripeCustomer } from './types';
+import { applyMetadata, MetadataChange } from './validation';
+
+/** Unix seconds that never go backwards, so `created` is monotonic in creation order. */
+export class MonotonicClock {
+  private last = 0;
+  nowSeconds(): number {
+    this.last = Math.max(this.last, Math.floor(Date.now() / 1000));
+    return this.last;
+  }
+}
+
+export interface NewCustomerFields {
+  id?: string;
+  email?: string | null;
+  name?: string | null;
+  phone?: string | null;
+  description?: string | null;
+  currency?: string | null;
+  balance?: number;
+  metadata?: MetadataChange;
+}
+
+export interface NewTransactionFields {
+  amount: number;
+  currency: string;
+  description: string | null;
+  metadata?: MetadataChange;
+}
+
+/** Stored customers always carry invoice_credit_balance; replies include it only when expanded. */
+type StoredCustomer = StripeCustomer & { invoice_credit_balance: Record<string, number> };
+
+export class AccountLedger {
+  private readonly customers = new Map<string, StoredCustomer>();
+  private readonly transactions = new Map<string, CustomerBalanceTransaction>();
+
+  constructor(private readonly clock: MonotonicClock) {}
+
+  createCustomer(fields: NewCustomerFields): StoredCustomer {
+    const id = fields.id ?? newCustomerId();
+    if (this.customers.has(id)) throw new Error(`customer ${id} already exists`);
+    const currency = fields.currency ?? null;
+    const balance = fields.balance ?? 0;
+    const customer: StoredCustomer = {
+      id,
+      object: 'customer',
+      address: null,
+      balance,
+      created: this.clock.nowSeconds(),
+      currency,
+      default_source: null,
+      delinquent: false,
+      description: fields.description ?? null,
+      discount: null,
+      email: fields.email ?? null,
+      invoice_credit_balance: currency === null ? {} : { [currency]: balance },
+      invoice_prefix: newInvoicePrefix(),
+      invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+      livemode: false,
+      metadata: fields.metadata === undefined ? {} : applyMetadata({}, fields.metadata),
+      name: fields.name ?? null,
+      next_invoice_sequence: 1,
+      phone: fields.phone ?? null,
+      preferred_locales: [],
+      shipping: null,
+      tax_exempt: 'none',
+      test_clock: null,
+    };
+    this.customers.set(id, customer);
+    return customer;
+  }
+
+  findCustomer(id: string): StoredCustomer | undefined {
+    return this.customers.get(id);
+  }
+
+  customersNewestFirst(): StoredCustomer[] {
+    return [...this.customers.values()].reverse();
+  }
+
+  /**
+   * Applies an adjustment: the customer's balance in that currency moves by `amount`
+   * (negative = credit). A customer without a currency adopts this one, carrying over
+   * a balance set before it had a currency.
+   */
+  createTransaction(customer: StoredCustomer, fields: NewTransactionFields): CustomerBalanceTransaction {
+    const { currency, amount } = fields;
+    const carried = customer.currency === null ? customer.balance : 0;
+    const endingBalance = (customer.invoice_credit_balance[currency] ?? carried) + amount;
+    customer.invoice_credit_balance[currency] = endingBalance;
+    if (customer.currency === null) customer.currency = currency;
+    if (customer.currency === currency) customer.balance = endingBalance;
+    const transaction: CustomerBalanceTransaction = {
+      id: newTransactionId(),
+      object: 'customer_balance_transaction',
+      amount,
+      checkout_session: null,
+      created: this.clock.nowSeconds(),
+      credit_note: null,
+      currency,
+      customer: customer.id,
+      customer_account: null,
+      description: fields.description,
+      ending_balance: endingBalance,
+      invoice: null,
+      livemode: false,
+      metadata: fields.metadata === undefined ? null : applyMetadata(null, fields.metadata),
+      type: 'adjustment',
+    };
+    this.transactions.set(transaction.id, transaction);
+    return transaction;
+  }
+
+  findTransaction(customerId: string, transactionId: string): CustomerBalanceTransaction | undefined {
+    const transaction = this.transactions.get(transactionId);
+    return transaction?.customer === customerId ? transaction : undefined;
+  }
+
+  /** In creation order; all customers when customerId is omitted. */
+  transactionsOf(customerId?: string): CustomerBalanceTransaction[] {
+    const all = [...this.transactions.values()];
+    return customerId === undefined ? all : all.filter((transaction) => transaction.customer === customerId);
+  }
+
+  updateTransaction(
+    transaction: CustomerBalanceTransaction,
+    change: { description?: string | null; metadata?: MetadataChange },
+  ): CustomerBalanceTransaction {
+    if (change.description !== undefined) transaction.description = change.description;
+    if (change.metadata !== undefined) transaction.metadata = applyMetadata(transaction.metadata, change.metadata);
+    return transaction;
+  }
+
+  clear(): void {
+    this.customers.clear();
+    this.transactions.clear();
+  }
+}

@@ -1,0 +1,124 @@
+/** The Sandbox object: wires the state together, serves it over HTTP, and offers helpers to tests. */
+import { ApiKeyRegistry } from './auth';
+import type { SandboxState } from './context';
+import { isSupportedCurrency } from './currencies';
+import { FaultInjector } from './faults';
+import { IdempotencyStore } from './idempotency';
+import { KeyedLocks } from './locks';
+import { snapshotCustomer } from './objects';
+import { RequestPipeline } from './pipeline';
+import { SlidingWindowRateLimiter } from './rateLimit';
+import { listen, ListeningServer } from './server';
+import { SandboxStore } from './store';
+import { CancellableTimers } from './timers';
+import type {
+  CreateCustomerInput,
+  CustomerBalanceTransaction,
+  RecordedRequest,
+  Sandbox,
+  SandboxFaults,
+  SandboxStats,
+  StartSandboxOptions,
+  StripeCustomer,
+} from './types';
+
+export const DEFAULT_SECRET_KEY = 'sk_test_sandbox4eC39HqLyjWDarjtT1zdp7dc';
+
+const emptyStats = (): SandboxStats => ({
+  committedWrites: 0,
+  replays: 0,
+  rateLimited: 0,
+  lockTimeouts: 0,
+  serverErrors: 0,
+  dropped: 0,
+  slow: 0,
+  idempotencyErrors: 0,
+});
+
+class LocalStripeSandbox implements Sandbox {
+  url = '';
+  readonly requests: RecordedRequest[] = [];
+  readonly stats: SandboxStats = emptyStats();
+  private readonly state: SandboxState;
+  private listening?: ListeningServer;
+
+  constructor(readonly secretKey: string) {
+    this.state = {
+      keys: new ApiKeyRegistry(),
+      store: new SandboxStore(),
+      faults: new FaultInjector(),
+      limiter: new SlidingWindowRateLimiter(),
+      idempotency: new IdempotencyStore(),
+      locks: new KeyedLocks(),
+      timers: new CancellableTimers(),
+      stats: this.stats,
+      requests: this.requests,
+    };
+    this.state.keys.add(secretKey);
+  }
+
+  async start(port: number, host: string): Promise<void> {
+    const pipeline = new RequestPipeline(this.state);
+    this.listening = await listen((request) => pipeline.handle(request), { port, host });
+    this.url = this.listening.url;
+  }
+
+  async close(): Promise<void> {
+    this.state.timers.cancelAll();
+    await this.listening?.close();
+  }
+
+  setFaults(faults: Partial<SandboxFaults>): void {
+    this.state.faults.update(faults);
+  }
+
+  /** Clears data, records, stats and faults in place (arrays and stats objects others hold stay valid); keeps keys and accounts. */
+  reset(): void {
+    this.state.store.clearData();
+    this.state.idempotency.clear();
+    this.state.limiter.clear();
+    this.state.faults.reset();
+    this.requests.length = 0;
+    Object.assign(this.stats, emptyStats());
+  }
+
+  createCustomer(input: CreateCustomerInput = {}): StripeCustomer {
+    const ledger = input.account === undefined ? this.state.store.platform : this.state.store.addAccount(input.account);
+    const currency = input.currency ?? null;
+    if (currency !== null && !isSupportedCurrency(currency)) throw new Error(`unsupported currency '${currency}' (lowercase ISO codes)`);
+    if (input.balance !== undefined && !Number.isSafeInteger(input.balance)) throw new Error('balance must be an integer');
+    const customer = ledger.createCustomer({
+      id: input.id,
+      email: input.email,
+      name: input.name,
+      currency,
+      balance: input.balance,
+    });
+    return snapshotCustomer(customer);
+  }
+
+  customer(id: string, account?: string): StripeCustomer | undefined {
+    const found = this.state.store.ledger(account)?.findCustomer(id);
+    return found && snapshotCustomer(found);
+  }
+
+  transactions(customerId?: string, account?: string): CustomerBalanceTransaction[] {
+    return structuredClone(this.state.store.ledger(account)?.transactionsOf(customerId) ?? []);
+  }
+
+  addAccount(id: string): void {
+    if (id.trim() === '') throw new Error('account id must not be empty');
+    this.state.store.addAccount(id);
+  }
+
+  addKey(key: string, opts: { readOnly?: boolean } = {}): void {
+    this.state.keys.add(key, opts.readOnly ?? false);
+  }
+}
+
+export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Sandbox> {
+  const sandbox = new LocalStripeSandbox(opts.secretKey ?? DEFAULT_SECRET_KEY);
+  if (opts.faults) sandbox.setFaults(opts.faults);
+  await sandbox.start(opts.port ?? 0, opts.host ?? '127.0.0.1');
+  return sandbox;
+}

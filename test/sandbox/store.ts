@@ -1,0 +1,33 @@
+/** Data namespaced per Stripe account: the platform (no Stripe-Account header) and the connected accounts. */
+import { AccountLedger, MonotonicClock } from './ledger';
+
+export const PLATFORM_ACCOUNT_ID = 'acct_1SandboxPlatform0';
+
+export class SandboxStore {
+  private readonly clock = new MonotonicClock();
+  readonly platform = new AccountLedger(this.clock);
+  private readonly connected = new Map<string, AccountLedger>();
+
+  addAccount(id: string): AccountLedger {
+    let ledger = this.connected.get(id);
+    if (!ledger) {
+      ledger = new AccountLedger(this.clock);
+      this.connected.set(id, ledger);
+    }
+    return ledger;
+  }
+
+  hasAccount(id: string): boolean {
+    return this.connected.has(id);
+  }
+
+  /** The platform's ledger for undefined; undefined for an account never added. */
+  ledger(account: string | undefined): AccountLedger | undefined {
+    return account === undefined ? this.platform : this.connected.get(account);
+  }
+
+  clearData(): void {
+    this.platform.clear();
+    for (const ledger of this.connected.values()) ledger.clear();
+  }
+}

@@ -1,0 +1,158 @@
+/** Public types of the local Stripe sandbox (re-exported by index.ts). */
+
+export interface SandboxFaults {
+  /** Added before every reply (writes hold the customer's lock during it). */
+  latencyMs: number;
+  /** Per API key + account, sliding 1 s window over accepted requests; excess -> 429 rate_limit. null = unlimited. */
+  rateLimitPerSecond: number | null;
+  /** A write to a customer while another write to the same customer is in flight -> 429 lock_timeout (else it waits). */
+  lockTimeouts: boolean;
+  /** Fraction [0,1] of requests answered 500 api_error before anything is done. */
+  serverErrorRate: number;
+  /** Fraction of POST writes that commit (and save the idempotent result), then lose the connection. */
+  dropAfterCommitRate: number;
+  /** Fraction of POST writes that commit, then wait slowReplyMs before replying. */
+  slowReplyRate: number;
+  slowReplyMs: number;
+  /** Seed of the PRNG behind the rates above. */
+  seed: number;
+  /** Consumed in order (first matching entry), one per matching authenticated request, before the random rates. */
+  script: Array<SandboxScriptedFault>;
+}
+
+export type SandboxScriptedFault = {
+  fault:
+    | '500'
+    | '503'
+    | 'drop-after-commit'
+    | 'drop-before-commit'
+    | 'slow-after-commit'
+    | 'rate_limit'
+    | 'lock_timeout'
+    | '409'
+    | 'should-retry-false-500';
+  method?: 'GET' | 'POST';
+  pathIncludes?: string;
+};
+
+export type ScriptedFaultKind = SandboxScriptedFault['fault'];
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Raw query string, without '?'. */
+  query: string;
+  /** Request headers; the Authorization value has its key masked. */
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: string;
+  /** Parsed query (GET) or query + body (POST), bracket notation unfolded (`expand[0]` gives `{ expand: { '0': ... } }`, `expand[]` an array). */
+  params: Record<string, unknown>;
+  /** null while in flight, or when the connection was dropped. */
+  status: number | null;
+  idempotencyKey?: string;
+  replayed: boolean;
+  /** Date.now() at arrival. */
+  at: number;
+}
+
+export interface SandboxStats {
+  committedWrites: number;
+  replays: number;
+  rateLimited: number;
+  lockTimeouts: number;
+  serverErrors: number;
+  dropped: number;
+  slow: number;
+  idempotencyErrors: number;
+}
+
+export interface StripeAddress {
+  city: string | null;
+  country: string | null;
+  line1: string | null;
+  line2: string | null;
+  postal_code: string | null;
+  state: string | null;
+}
+
+export interface StripeCustomer {
+  id: string;
+  object: 'customer';
+  address: StripeAddress | null;
+  balance: number;
+  created: number;
+  currency: string | null;
+  default_source: string | null;
+  delinquent: boolean;
+  description: string | null;
+  discount: null;
+  email: string | null;
+  /** Only in API replies when expanded; always present on objects returned by the Sandbox helpers. */
+  invoice_credit_balance?: Record<string, number>;
+  invoice_prefix: string;
+  invoice_settings: {
+    custom_fields: null;
+    default_payment_method: string | null;
+    footer: string | null;
+    rendering_options: null;
+  };
+  livemode: false;
+  metadata: Record<string, string>;
+  name: string | null;
+  next_invoice_sequence: number;
+  phone: string | null;
+  preferred_locales: string[];
+  shipping: null;
+  tax_exempt: 'none' | 'exempt' | 'reverse';
+  test_clock: string | null;
+}
+
+export interface CustomerBalanceTransaction {
+  id: string;
+  object: 'customer_balance_transaction';
+  amount: number;
+  checkout_session: string | null;
+  created: number;
+  credit_note: string | null;
+  currency: string;
+  customer: string;
+  customer_account: string | null;
+  description: string | null;
+  ending_balance: number;
+  invoice: string | null;
+  livemode: false;
+  metadata: Record<string, string> | null;
+  type: 'adjustment';
+}
+
+export interface CreateCustomerInput {
+  id?: string;
+  email?: string | null;
+  name?: string | null;
+  currency?: string | null;
+  balance?: number;
+  account?: string;
+}
+
+export interface Sandbox {
+  url: string;
+  secretKey: string;
+  close(): Promise<void>;
+  setFaults(f: Partial<SandboxFaults>): void;
+  reset(): void;
+  createCustomer(input?: CreateCustomerInput): StripeCustomer;
+  customer(id: string, account?: string): StripeCustomer | undefined;
+  transactions(customerId?: string, account?: string): CustomerBalanceTransaction[];
+  addAccount(id: string): void;
+  addKey(key: string, opts?: { readOnly?: boolean }): void;
+  requests: RecordedRequest[];
+  stats: SandboxStats;
+}
+
+export interface StartSandboxOptions {
+  port?: number;
+  host?: string;
+  secretKey?: string;
+  faults?: Partial<SandboxFaults>;
+}

@@ -4,7 +4,7 @@
  */
 import Stripe from 'stripe';
 
-import { byId, byUrl, createFromItem, runStripe, useSandbox, writesTo } from './support';
+import { byUrl, createFromItem, runStripe, useSandbox, writesTo } from './support';
 
 const sandbox = useSandbox();
 

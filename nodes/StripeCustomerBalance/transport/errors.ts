@@ -50,12 +50,15 @@ function describe(details: StripeErrorDetails): string {
 }
 
 export function toNodeApiError(node: INode, details: StripeErrorDetails, itemIndex: number): NodeApiError {
-	return new NodeApiError(node, { ...details } as unknown as JsonObject, {
+	const error = new NodeApiError(node, { ...details } as unknown as JsonObject, {
 		message: details.message,
 		description: describe(details),
 		httpCode: details.statusCode ? String(details.statusCode) : undefined,
 		itemIndex,
 	});
+	// NodeApiError swaps messages that mention a system error code (ECONNREFUSED…) for a generic text; keep ours.
+	error.message = details.message;
+	return error;
 }
 
 /** The JSON of an error item (On Error: continue): Stripe's fields, flat, so later nodes can branch on them. */

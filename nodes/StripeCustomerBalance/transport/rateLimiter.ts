@@ -9,6 +9,8 @@ export class RateLimiter {
 
 	private nextSlot = 0;
 
+	private lastSlowdown = 0;
+
 	constructor(private readonly ceiling: number) {
 		this.rate = ceiling;
 	}
@@ -24,12 +26,16 @@ export class RateLimiter {
 		if (slot > now) await sleep(slot - now);
 	}
 
+	/** Halves the rate, at most once a second: the 429s of one burst arrive together and are one signal. */
 	onRateLimited(): void {
-		this.rate = Math.max(1, this.rate * 0.7);
+		const now = Date.now();
+		if (now - this.lastSlowdown < 1000) return;
+		this.lastSlowdown = now;
+		this.rate = Math.max(1, this.rate / 2);
 	}
 
 	onSuccess(): void {
-		if (this.rate < this.ceiling) this.rate = Math.min(this.ceiling, this.rate + this.ceiling / 100);
+		if (this.rate < this.ceiling) this.rate = Math.min(this.ceiling, this.rate + this.ceiling / 50);
 	}
 }
 

@@ -1,0 +1,66 @@
+/**
+ * As an AI Agent tool: n8n-core builds the tool from the node's `$fromAI()` placeholders, the agent's arguments fill the
+ * fields, and the node runs with the same validation and safety as in a workflow.
+ */
+import { CREDENTIAL_TYPE, ITEMS_NODE_TYPE, NODE_TYPE, TEST_CREDENTIAL, loadedPackage, registerNodeType, runWorkflow } from './engine';
+import { TOOL_CALLER_NODE_TYPE, ToolCallerNode, asToolVariant } from './engine/ai-tool';
+import { credentialsFor, useSandbox } from './support';
+
+const sandbox = useSandbox();
+const TOOL_TYPE = `${NODE_TYPE}Tool`;
+
+beforeAll(() => {
+	const stripe = loadedPackage().loader.getNode('stripeCustomerBalance').type;
+	registerNodeType(TOOL_TYPE, asToolVariant(stripe as never));
+	registerNodeType(TOOL_CALLER_NODE_TYPE, new ToolCallerNode());
+});
+
+const toolParameters = {
+	resource: 'customerBalanceTransaction',
+	operation: 'create',
+	customer: { __rl: true, mode: 'id', value: "={{ $fromAI('customer_id', 'The Stripe customer ID, starting with cus_', 'string') }}" },
+	amount: "={{ $fromAI('amount', 'Amount in the smallest currency unit; negative credits the customer', 'number') }}",
+	currency: "={{ $fromAI('currency', 'Three-letter ISO currency code', 'string') }}",
+	additionalFields: { description: "={{ $fromAI('reason', 'Why the balance changes', 'string') }}" },
+};
+
+async function callTool(args: object) {
+	const result = await runWorkflow({
+		nodes: [
+			{ name: 'Items', type: ITEMS_NODE_TYPE, parameters: { items: '[{}]' } },
+			{ name: 'Agent', type: TOOL_CALLER_NODE_TYPE, parameters: { toolArgs: JSON.stringify(args) } },
+			{ name: 'Stripe', type: TOOL_TYPE, parameters: toolParameters, credentials: { [CREDENTIAL_TYPE]: { ...TEST_CREDENTIAL } } },
+		],
+		connections: {
+			Items: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
+			Stripe: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
+		},
+		credentials: credentialsFor(sandbox()),
+	});
+	return result.output('Agent')[0].json as { tool: string; description: string; schema: Record<string, string>; response: unknown };
+}
+
+describe('Stripe Customer Balance as an AI Agent tool', () => {
+	it('exposes the fields the agent fills, with their descriptions, and credits the customer when called', async () => {
+		const customer = sandbox().createCustomer({ email: 'agent@example.com' });
+		const call = await callTool({ customer_id: customer.id, amount: -1500, currency: 'EUR', reason: 'Apology for the outage' });
+
+		expect(call.schema).toEqual({
+			customer_id: 'The Stripe customer ID, starting with cus_',
+			amount: 'Amount in the smallest currency unit; negative credits the customer',
+			currency: 'Three-letter ISO currency code',
+			reason: 'Why the balance changes',
+		});
+		expect(call.description).toMatch(/Stripe customer/i);
+		expect(call.response).toEqual([expect.objectContaining({ amount: -1500, currency: 'eur', description: 'Apology for the outage', customer: customer.id })]);
+		expect(sandbox().customer(customer.id)?.balance).toBe(-1500);
+		expect(sandbox().requests.at(-1)?.idempotencyKey).toMatch(/^n8n-/);
+	});
+
+	it('a wrong value from the agent is refused with a message it can act on, and nothing is sent', async () => {
+		const customer = sandbox().createCustomer({});
+		const call = await callTool({ customer_id: customer.id, amount: 12.5, currency: 'EUR', reason: 'x' });
+		expect(JSON.stringify(call.response)).toMatch(/Invalid Amount in item 0: 12\.5 is not a whole number of the currency's smallest unit/);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+});

@@ -85,6 +85,7 @@ function executionSettings(context: IExecuteFunctions): { concurrency: number; m
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	if (items.length === 0) return [[]];
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = operationsByResource[resource]?.[operationName];

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, type CallOptions } from '../transport';
 import {
@@ -12,6 +12,7 @@ import {
 	positiveInteger,
 	type MetadataPair,
 } from '../validation';
+import type { ParameterReader } from './parameters';
 
 const DASHBOARD_CUSTOMER_URL =
 	/^https:\/\/dashboard\.stripe\.com\/(?:acct_[A-Za-z0-9]+\/)?(?:test\/)?customers\/(cus_[A-Za-z0-9]+)\/?(?:[?#].*)?$/;
@@ -63,8 +64,8 @@ export const customerLocator: INodeProperties = {
 };
 
 /** The customer id from any of the locator's modes, or from a plain string that an expression produced. */
-export function readCustomer(context: IExecuteFunctions, itemIndex: number): string {
-	const raw = context.getNodeParameter('customer', itemIndex) as unknown;
+export function readCustomer(parameters: ParameterReader, itemIndex: number): string {
+	const raw = parameters.get('customer', itemIndex);
 	const locator = typeof raw === 'object' && raw !== null ? (raw as { mode?: string; value?: unknown }) : { value: raw };
 	const value = typeof locator.value === 'string' ? locator.value.trim() : locator.value;
 	if (locator.mode === 'url' || (typeof value === 'string' && value.startsWith('https://'))) {
@@ -279,7 +280,7 @@ export function customerLane(customer: string, options: CallOptions): string {
 	return `${options.stripeAccount ?? ''}/${customer}`;
 }
 
-export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+export function readOptions(parameters: ParameterReader, itemIndex: number): IDataObject {
+	const options = parameters.get('options', itemIndex, {}) as IDataObject;
 	return typeof options === 'object' && options !== null ? options : {};
 }

@@ -12,6 +12,7 @@ import { runJobs, type Job } from '../execution/runJobs';
 import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson } from '../transport';
 import { InvalidInput, positiveInteger } from '../validation';
 import { readOptions } from './common';
+import { ParameterReader } from './parameters';
 import * as customer from './customer';
 import * as customerBalanceTransaction from './customerBalanceTransaction';
 import type { Operation, PreparedItem } from './types';
@@ -68,8 +69,8 @@ function executionScope(context: IExecuteFunctions): string {
 	return nodeContext.idempotencyScope as string;
 }
 
-function executionSettings(context: IExecuteFunctions): { concurrency: number; maxRequestsPerSecond?: number } {
-	const options = readOptions(context, 0);
+function executionSettings(parameters: ParameterReader): { concurrency: number; maxRequestsPerSecond?: number } {
+	const options = readOptions(parameters, 0);
 	const concurrency =
 		options.concurrency === undefined ? DEFAULT_CONCURRENCY : positiveInteger('Concurrency', options.concurrency, 1, 100);
 	const rate = options.maxRequestsPerSecond;
@@ -100,9 +101,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		failures.set(itemIndex, errorItem(this, wrapped, itemIndex));
 	};
 
+	const parameters = new ParameterReader(this);
 	const prepared: Array<PreparedItem | undefined> = items.map((_, itemIndex) => {
 		try {
-			return operation.prepare.call(this, itemIndex);
+			return operation.prepare(parameters, itemIndex);
 		} catch (error) {
 			fail(error, itemIndex);
 			return undefined;
@@ -112,7 +114,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
 	try {
-		settings = executionSettings(this);
+		settings = executionSettings(parameters);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
 			idempotencyKeys: new IdempotencyKeys(executionScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),

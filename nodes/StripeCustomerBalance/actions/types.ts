@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { StripeClient } from '../transport';
+import type { ParameterReader } from './parameters';
 
 /** One item's validated work: nothing is sent until `run`. Writes to one customer share a lane and run in order. */
 export interface PreparedItem {
@@ -11,5 +12,5 @@ export interface PreparedItem {
 export interface Operation {
 	description: INodeProperties[];
 	/** Reads and validates the item's parameters; throws InvalidInput naming the field. */
-	prepare: (this: IExecuteFunctions, itemIndex: number) => PreparedItem;
+	prepare: (parameters: ParameterReader, itemIndex: number) => PreparedItem;
 }

@@ -1,6 +1,7 @@
 import {
 	NodeOperationError,
 	sleep,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -98,6 +99,8 @@ function parseBody(body: unknown): unknown {
 export class StripeClient {
 	private constructor(
 		private readonly context: Context,
+		/** Read and checked once, then handed to every request, which spares n8n fetching and decrypting them each time. */
+		private readonly credentials: ICredentialsDecrypted,
 		private readonly baseUrl: string,
 		private readonly limiter: RateLimiter,
 		private readonly idempotencyKeys: IdempotencyKeys | undefined,
@@ -113,7 +116,14 @@ export class StripeClient {
 		const target = checkBaseUrl(credentials.baseUrl);
 		if ('problem' in target) throw new NodeOperationError(context.getNode(), target.problem);
 		const rate = settings.maxRequestsPerSecond ?? defaultRequestsPerSecond(secret.key);
-		return new StripeClient(context, target.baseUrl, new RateLimiter(rate), settings.idempotencyKeys);
+		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
+		const decrypted: ICredentialsDecrypted = {
+			id: reference?.id ?? '',
+			name: reference?.name ?? CREDENTIAL_TYPE,
+			type: CREDENTIAL_TYPE,
+			data: credentials,
+		};
+		return new StripeClient(context, decrypted, target.baseUrl, new RateLimiter(rate), settings.idempotencyKeys);
 	}
 
 	get node(): INode {
@@ -169,10 +179,12 @@ export class StripeClient {
 	> {
 		let response: { body: unknown; headers: unknown; statusCode: number };
 		try {
-			response = await this.context.helpers.httpRequestWithAuthentication.call(this.context, CREDENTIAL_TYPE, {
-				...request,
-				headers: { ...request.headers },
-			});
+			response = await this.context.helpers.httpRequestWithAuthentication.call(
+				this.context,
+				CREDENTIAL_TYPE,
+				{ ...request, headers: { ...request.headers } },
+				{ credentialsDecrypted: this.credentials },
+			);
 		} catch (error) {
 			const reason = networkReason(error);
 			const policy: Outcome = { kind: 'network', reason: reason ?? 'failed' };

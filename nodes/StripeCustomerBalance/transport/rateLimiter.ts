@@ -4,6 +4,10 @@ import { sleep } from 'n8n-workflow';
  * Spaces requests evenly at a ceiling of requests per second (no bursts, so Stripe's per-second window is never
  * overrun), backs off when Stripe answers 429 rate_limit anyway (another client shares the key), and creeps back up.
  */
+// Requests are spaced for 98% of the ceiling: timer jitter bunches a few requests together, and a window that is
+// exactly full then answers 429.
+const PACING_MARGIN = 0.98;
+
 export class RateLimiter {
 	private rate: number;
 
@@ -22,7 +26,7 @@ export class RateLimiter {
 	async acquire(): Promise<void> {
 		const now = Date.now();
 		const slot = Math.max(now, this.nextSlot);
-		this.nextSlot = slot + 1000 / this.rate;
+		this.nextSlot = slot + 1000 / (this.rate * PACING_MARGIN);
 		if (slot > now) await sleep(slot - now);
 	}
 

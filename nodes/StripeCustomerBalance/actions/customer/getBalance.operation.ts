@@ -12,9 +12,9 @@ export const description = updateDisplayOptions({ show: { resource: ['customer']
 
 export const getBalance: Operation = {
 	description,
-	prepare(itemIndex) {
-		const customer = readCustomer(this, itemIndex);
-		const callOptions = readCallOptions(readOptions(this, itemIndex));
+	prepare(parameters, itemIndex) {
+		const customer = readCustomer(parameters, itemIndex);
+		const callOptions = readCallOptions(readOptions(parameters, itemIndex));
 		return {
 			run: async (client) => {
 				const found = await client.send({

@@ -54,18 +54,18 @@ export const description = updateDisplayOptions(
 
 export const create: Operation = {
 	description,
-	prepare(itemIndex) {
-		const customer = readCustomer(this, itemIndex);
-		const options = readOptions(this, itemIndex);
-		const currency = currencyCode('Currency', this.getNodeParameter('currency', itemIndex));
+	prepare(parameters, itemIndex) {
+		const customer = readCustomer(parameters, itemIndex);
+		const options = readOptions(parameters, itemIndex);
+		const currency = currencyCode('Currency', parameters.get('currency', itemIndex));
 		const amount = amountToSend(
 			'Amount',
-			this.getNodeParameter('amount', itemIndex),
+			parameters.get('amount', itemIndex),
 			currency,
 			(options.amountFormat as AmountFormat) ?? 'smallestUnit',
 			(options.direction as Direction) ?? 'signed',
 		);
-		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		const fields = parameters.get('additionalFields', itemIndex, {}) as IDataObject;
 		const expand = expandList('Expand', fields.expand);
 		const params = {
 			amount,

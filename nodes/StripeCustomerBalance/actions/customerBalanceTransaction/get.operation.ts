@@ -27,10 +27,10 @@ export const description = updateDisplayOptions(
 
 export const get: Operation = {
 	description,
-	prepare(itemIndex) {
-		const customer = readCustomer(this, itemIndex);
-		const transaction = transactionId(this.getNodeParameter('transactionId', itemIndex));
-		const options = readOptions(this, itemIndex);
+	prepare(parameters, itemIndex) {
+		const customer = readCustomer(parameters, itemIndex);
+		const transaction = transactionId(parameters.get('transactionId', itemIndex));
+		const options = readOptions(parameters, itemIndex);
 		const expand = expandList('Expand', options.expand);
 		const callOptions = readCallOptions(options);
 		return {

@@ -65,15 +65,15 @@ export const description = updateDisplayOptions(
 
 export const getAll: Operation = {
 	description,
-	prepare(itemIndex) {
-		const customer = readCustomer(this, itemIndex);
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : positiveInteger('Limit', this.getNodeParameter('limit', itemIndex, 50), 1, 1_000_000);
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	prepare(parameters, itemIndex) {
+		const customer = readCustomer(parameters, itemIndex);
+		const returnAll = parameters.get('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? Infinity : positiveInteger('Limit', parameters.get('limit', itemIndex, 50), 1, 1_000_000);
+		const filters = parameters.get('filters', itemIndex, {}) as IDataObject;
 		const created: IDataObject = {};
 		if (filters.createdAfter) created.gte = unixSeconds('Created After', filters.createdAfter);
 		if (filters.createdBefore) created.lt = unixSeconds('Created Before', filters.createdBefore);
-		const options = readOptions(this, itemIndex);
+		const options = readOptions(parameters, itemIndex);
 		const expand = expandList('Expand', options.expand).map((field) => `data.${field}`);
 		const callOptions = readCallOptions(options);
 		const invoice = filters.invoice ? invoiceId(filters.invoice) : undefined;

@@ -40,11 +40,11 @@ export const description = updateDisplayOptions(
 
 export const update: Operation = {
 	description,
-	prepare(itemIndex) {
-		const customer = readCustomer(this, itemIndex);
-		const transaction = transactionId(this.getNodeParameter('transactionId', itemIndex));
-		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-		const options = readOptions(this, itemIndex);
+	prepare(parameters, itemIndex) {
+		const customer = readCustomer(parameters, itemIndex);
+		const transaction = transactionId(parameters.get('transactionId', itemIndex));
+		const fields = parameters.get('updateFields', itemIndex, {}) as IDataObject;
+		const options = readOptions(parameters, itemIndex);
 		const expand = expandList('Expand', options.expand);
 		const params = {
 			description: fields.description === undefined ? undefined : checkDescription('Description', fields.description),

@@ -1,0 +1,25 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+function containsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(containsExpression);
+	if (typeof value === 'object' && value !== null) return Object.values(value).some(containsExpression);
+	return false;
+}
+
+/**
+ * Reads the node's parameters for an item. A parameter without any expression is the same for every item, so it is
+ * resolved once per execution: n8n's parameter resolution is the costliest part of handling an item in bulk runs.
+ */
+export class ParameterReader {
+	private readonly constants = new Map<string, unknown>();
+
+	constructor(private readonly context: IExecuteFunctions) {}
+
+	get(name: string, itemIndex: number, fallback?: unknown): unknown {
+		if (this.constants.has(name)) return this.constants.get(name);
+		const value = this.context.getNodeParameter(name, itemIndex, fallback) as unknown;
+		if (!containsExpression(this.context.getNode().parameters[name])) this.constants.set(name, value);
+		return value;
+	}
+}

@@ -2,13 +2,14 @@ import { randomUUID } from 'crypto';
 import {
 	NodeApiError,
 	NodeOperationError,
+	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { runJobs, type Job } from '../execution/runJobs';
+import { JobRunner, type Job } from '../execution/runJobs';
 import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson } from '../transport';
 import { InvalidInput, positiveInteger } from '../validation';
 import { readOptions } from './common';
@@ -21,6 +22,9 @@ const operationsByResource: Record<string, Record<string, Operation>> = {
 	customerBalanceTransaction: customerBalanceTransaction.operations,
 	customer: customer.operations,
 };
+
+/** Preparing an item (n8n resolving its expressions) is synchronous: let the requests in flight progress meanwhile. */
+const PREPARED_BETWEEN_YIELDS = 20;
 
 /** Sized so the rate limiter, not the pool, is the bottleneck: at ~300 ms per Stripe call, 32 in flight carry 100 requests/s. */
 export const DEFAULT_CONCURRENCY = 32;
@@ -102,15 +106,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	};
 
 	const parameters = new ParameterReader(this);
-	const prepared: Array<PreparedItem | undefined> = items.map((_, itemIndex) => {
-		try {
-			return operation.prepare(parameters, itemIndex);
-		} catch (error) {
-			fail(error, itemIndex);
-			return undefined;
-		}
-	});
-
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
 	try {
@@ -126,10 +121,31 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return [items.map((_, itemIndex) => errorItem(this, wrapped, itemIndex))];
 	}
 
-	const jobs = prepared.map((item): Job<IDataObject[]> | undefined =>
-		item && { lane: item.lane, run: async () => await item.run(client) },
-	);
-	const results = await runJobs(jobs, settings.concurrency, !continueOnFail);
+	const prepare = (itemIndex: number): Job<IDataObject[]> | undefined => {
+		try {
+			const item: PreparedItem = operation.prepare(parameters, itemIndex);
+			return { lane: item.lane, run: async () => await item.run(client) };
+		} catch (error) {
+			fail(error, itemIndex);
+			return undefined;
+		}
+	};
+	let runner: JobRunner<IDataObject[]>;
+	if (continueOnFail) {
+		// A bad item cannot stop the others here, so each item goes out as soon as it is prepared.
+		runner = new JobRunner(settings.concurrency, false);
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const job = prepare(itemIndex);
+			if (job) runner.add(itemIndex, job);
+			if (itemIndex % PREPARED_BETWEEN_YIELDS === PREPARED_BETWEEN_YIELDS - 1) await sleep(0);
+		}
+	} else {
+		// Every item is validated before anything is sent: one bad item stops the run with nothing written.
+		const jobs = items.map((_, itemIndex) => prepare(itemIndex));
+		runner = new JobRunner(settings.concurrency, true);
+		jobs.forEach((job, itemIndex) => job && runner.add(itemIndex, job));
+	}
+	const results = await runner.close();
 	results.forEach((result, itemIndex) => {
 		if (result && !result.ok) fail(result.error, itemIndex);
 	});

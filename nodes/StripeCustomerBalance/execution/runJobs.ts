@@ -1,7 +1,8 @@
 /**
  * Runs one job per item with a bounded number in flight. Jobs that share a lane (writes to one customer) run one at a
  * time in input order, because Stripe locks a customer during a write and answers overlapping writes with lock_timeout.
- * After a failure with `stopOnFailure`, no new job starts; the ones in flight finish.
+ * Jobs may be added while others already run (items are sent while later ones are still being prepared); after a
+ * failure with `stopOnFailure`, no new job starts and the ones in flight finish.
  */
 export interface Job<T> {
 	lane?: string;
@@ -10,40 +11,97 @@ export interface Job<T> {
 
 export type JobResult<T> = { ok: true; value: T } | { ok: false; error: unknown } | undefined;
 
-export async function runJobs<T>(
-	jobs: Array<Job<T> | undefined>,
-	concurrency: number,
-	stopOnFailure: boolean,
-): Promise<JobResult<T>[]> {
-	const results: JobResult<T>[] = new Array(jobs.length).fill(undefined);
-	// Lanes in order of first appearance; each holds its item indexes in input order.
-	const lanes = new Map<string, number[]>();
-	jobs.forEach((job, index) => {
-		if (!job) return;
-		const lane = job.lane ?? `#${index}`;
-		const queue = lanes.get(lane);
-		if (queue) queue.push(index);
-		else lanes.set(lane, [index]);
-	});
-	const ready = [...lanes.values()];
-	let readyHead = 0;
-	let stopped = false;
+interface Lane {
+	queue: number[];
+	/** In the ready list or running: it must not be scheduled twice. */
+	scheduled: boolean;
+}
 
-	const worker = async (): Promise<void> => {
-		while (!stopped && readyHead < ready.length) {
-			const queue = ready[readyHead++];
-			const index = queue.shift() as number;
-			try {
-				results[index] = { ok: true, value: await (jobs[index] as Job<T>).run() };
-			} catch (error) {
-				results[index] = { ok: false, error };
-				if (stopOnFailure) stopped = true;
-			}
-			if (queue.length > 0) ready.push(queue);
+export class JobRunner<T> {
+	readonly results: JobResult<T>[] = [];
+
+	private readonly jobs = new Map<number, Job<T>>();
+
+	private readonly lanes = new Map<string, Lane>();
+
+	private readonly ready: Lane[] = [];
+
+	private readyHead = 0;
+
+	private closed = false;
+
+	private stopped = false;
+
+	private waiting: Array<() => void> = [];
+
+	private readonly finished: Promise<void>;
+
+	constructor(concurrency: number, private readonly stopOnFailure: boolean) {
+		this.finished = Promise.all(Array.from({ length: Math.max(1, concurrency) }, async () => await this.work())).then(() => undefined);
+	}
+
+	add(index: number, job: Job<T>): void {
+		this.jobs.set(index, job);
+		const key = job.lane ?? `#${index}`;
+		let lane = this.lanes.get(key);
+		if (!lane) {
+			lane = { queue: [], scheduled: false };
+			this.lanes.set(key, lane);
 		}
-	};
+		lane.queue.push(index);
+		if (!lane.scheduled) this.schedule(lane);
+	}
 
-	const workers = Math.max(1, Math.min(concurrency, lanes.size));
-	await Promise.all(Array.from({ length: workers }, worker));
-	return results;
+	/** No more jobs will be added; resolves when every job added has run (or was skipped after a failure). */
+	async close(): Promise<JobResult<T>[]> {
+		this.closed = true;
+		this.wakeAll();
+		await this.finished;
+		return this.results;
+	}
+
+	private schedule(lane: Lane): void {
+		lane.scheduled = true;
+		this.ready.push(lane);
+		this.waiting.shift()?.();
+	}
+
+	private wakeAll(): void {
+		const waiting = this.waiting;
+		this.waiting = [];
+		for (const wake of waiting) wake();
+	}
+
+	private async work(): Promise<void> {
+		while (!this.stopped) {
+			if (this.readyHead < this.ready.length) {
+				const lane = this.ready[this.readyHead++];
+				const index = lane.queue.shift() as number;
+				try {
+					this.results[index] = { ok: true, value: await (this.jobs.get(index) as Job<T>).run() };
+				} catch (error) {
+					this.results[index] = { ok: false, error };
+					if (this.stopOnFailure) {
+						this.stopped = true;
+						this.wakeAll();
+					}
+				}
+				this.jobs.delete(index);
+				lane.scheduled = false;
+				if (lane.queue.length > 0) this.schedule(lane);
+			} else if (this.closed) {
+				return;
+			} else {
+				await new Promise<void>((resolve) => this.waiting.push(resolve));
+			}
+		}
+	}
+}
+
+/** All jobs known up front: run them and return the results in input order. */
+export async function runJobs<T>(jobs: Array<Job<T> | undefined>, concurrency: number, stopOnFailure: boolean): Promise<JobResult<T>[]> {
+	const runner = new JobRunner<T>(concurrency, stopOnFailure);
+	jobs.forEach((job, index) => job && runner.add(index, job));
+	const results = await runner.close();
+	return Array.from({ length: jobs.length }, (_, index) => results[index]);
 }

@@ -24,7 +24,7 @@ const operationsByResource: Record<string, Record<string, Operation>> = {
 };
 
 /** Preparing an item (n8n resolving its expressions) is synchronous: let the requests in flight progress meanwhile. */
-const PREPARED_BETWEEN_YIELDS = 20;
+const PREPARED_BETWEEN_YIELDS = 5;
 
 /** Sized so the rate limiter, not the pool, is the bottleneck: at ~300 ms per Stripe call, 32 in flight carry 100 requests/s. */
 export const DEFAULT_CONCURRENCY = 32;

@@ -4,14 +4,20 @@ import { sleep } from 'n8n-workflow';
  * Spaces requests evenly at a ceiling of requests per second (no bursts, so Stripe's per-second window is never
  * overrun), backs off when Stripe answers 429 rate_limit anyway (another client shares the key), and creeps back up.
  */
-// Requests are spaced for 98% of the ceiling: timer jitter bunches a few requests together, and a window that is
-// exactly full then answers 429.
-const PACING_MARGIN = 0.98;
+// Turns follow a fixed schedule a little under the ceiling. Timers fire late, so a late turn is made up, but never by
+// more than CATCH_UP turns at once: any one-second window then holds at most 95% of the ceiling plus 2 requests,
+// which leaves room for the jitter between handing out a turn and the request reaching Stripe.
+const PACING_MARGIN = 0.95;
+const CATCH_UP = 1;
 
 export class RateLimiter {
 	private rate: number;
 
 	private nextSlot = 0;
+
+	private readonly waiting: Array<() => void> = [];
+
+	private pumping = false;
 
 	private lastSlowdown = 0;
 
@@ -23,19 +29,32 @@ export class RateLimiter {
 		return this.rate;
 	}
 
+	/** Waits for this request's turn; one loop hands out the turns in order. */
 	async acquire(): Promise<void> {
-		const now = Date.now();
-		const slot = Math.max(now, this.nextSlot);
-		this.nextSlot = slot + 1000 / (this.rate * PACING_MARGIN);
-		if (slot > now) await sleep(slot - now);
+		await new Promise<void>((resolve) => {
+			this.waiting.push(resolve);
+			if (!this.pumping) void this.pump();
+		});
 	}
 
-	/** Halves the rate, at most once a second: the 429s of one burst arrive together and are one signal. */
+	private async pump(): Promise<void> {
+		this.pumping = true;
+		while (this.waiting.length > 0) {
+			const wait = this.nextSlot - Date.now();
+			if (wait > 0) await sleep(wait);
+			(this.waiting.shift() as () => void)();
+			const interval = 1000 / (this.rate * PACING_MARGIN);
+			this.nextSlot = Math.max(this.nextSlot + interval, Date.now() - CATCH_UP * interval);
+		}
+		this.pumping = false;
+	}
+
+	/** Slows down by a quarter, at most once a second: the 429s of one burst arrive together and are one signal. */
 	onRateLimited(): void {
 		const now = Date.now();
 		if (now - this.lastSlowdown < 1000) return;
 		this.lastSlowdown = now;
-		this.rate = Math.max(1, this.rate / 2);
+		this.rate = Math.max(1, this.rate * 0.75);
 	}
 
 	onSuccess(): void {

@@ -62,9 +62,10 @@ describe('rate limits', () => {
 		const result = await runStripe(sandbox(), creditsFor(customers), createFromItem({ options: { maxRequestsPerSecond: 10 } }));
 		expect(result.status).toBe('success');
 		expect(sandbox().stats.rateLimited).toBe(0);
+		// No second holds more than the ceiling (the 429s above are the sandbox's own count of the same thing).
 		const writes = writesTo(sandbox());
 		for (const request of writes) {
-			expect(writes.filter((other) => other.at >= request.at && other.at < request.at + 1000).length).toBeLessThanOrEqual(11);
+			expect(writes.filter((other) => other.at >= request.at && other.at < request.at + 1000).length).toBeLessThanOrEqual(10);
 		}
 	});
 

@@ -24,8 +24,11 @@ export interface PackedPackage {
 	files: string[];
 }
 
-/** `npm pack` of a package folder (default: this repository; build it first) into `destDir`. */
-export async function packPackage(destDir: string, packageDir = REPO_ROOT): Promise<PackedPackage> {
+/**
+ * `npm pack` of a package folder into `destDir`. Default: env PACK_FROM if set (e.g. a staging build), else this
+ * repository (build it first: `npm run build`).
+ */
+export async function packPackage(destDir: string, packageDir = process.env.PACK_FROM || REPO_ROOT): Promise<PackedPackage> {
 	await mkdir(destDir, { recursive: true });
 	const result = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destDir], {
 		cwd: packageDir,

@@ -53,8 +53,9 @@ function installExitHook(): void {
 }
 
 /**
- * For scripts (demo, dev): on Ctrl-C / SIGTERM / SIGHUP, stop the children and exit. Jest tests don't need this
- * (the `exit` hook and their own afterAll do it).
+ * For scripts (demo, dev): on Ctrl-C / SIGTERM / SIGHUP, SIGTERM every child at once (n8n shuts down in 1-2 s), run
+ * `onSignal` (cleanup), SIGKILL what is left and exit. A second signal, or 10 s, kills everything at once. Jest tests
+ * don't need this (the `exit` hook and their own afterAll do it).
  */
 export function installSignalHandlers(onSignal?: () => Promise<void> | void): void {
 	if (signalHooksInstalled) return;
@@ -67,23 +68,37 @@ export function installSignalHandlers(onSignal?: () => Promise<void> | void): vo
 				process.exit(130);
 			}
 			stopping = true;
-			process.stderr.write(`\n[n8n] ${signal}: stopping child processes…\n`);
-			const hardStop = setTimeout(() => {
+			process.stderr.write(`\n${signal}: stopping…\n`);
+			killAllChildren('SIGTERM');
+			setTimeout(() => {
 				killAllChildren('SIGKILL');
 				process.exit(130);
-			}, 8000);
-			hardStop.unref();
-			Promise.resolve()
-				.then(() => onSignal?.())
-				.catch(() => undefined)
-				.finally(() => {
-					killAllChildren('SIGTERM');
-					setTimeout(() => {
-						killAllChildren('SIGKILL');
-						process.exit(130);
-					}, 300).unref();
-				});
+			}, 10_000).unref();
+			void (async () => {
+				try {
+					await onSignal?.();
+				} catch {
+					/* exiting anyway */
+				}
+				const deadline = Date.now() + 5000;
+				while (live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+				killAllChildren('SIGKILL');
+				process.exit(130);
+			})();
 		});
+	}
+}
+
+/** Resolves with the promise's value, or undefined after `ms` (for cleanup steps that must not hang an exit). */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<undefined>((resolve) => {
+		timer = setTimeout(() => resolve(undefined), ms);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
 	}
 }
 

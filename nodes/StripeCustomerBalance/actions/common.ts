@@ -227,7 +227,7 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		default: 32,
+		default: 64,
 		typeOptions: { minValue: 1, maxValue: 100 },
 		description:
 			'How many requests may be in flight at once (read from the first item). Writes to the same customer always go one at a time, in input order.',

@@ -4,9 +4,9 @@ import { sleep } from 'n8n-workflow';
  * Spaces requests evenly at a ceiling of requests per second (no bursts, so Stripe's per-second window is never
  * overrun), backs off when Stripe answers 429 rate_limit anyway (another client shares the key), and creeps back up.
  */
-// Turns follow a fixed schedule a little under the ceiling. Timers fire late, so a late turn is made up, but never by
-// more than CATCH_UP turns at once: any one-second window then holds at most 95% of the ceiling plus 2 requests,
-// which leaves room for the jitter between handing out a turn and the request reaching Stripe.
+// Turns follow a fixed schedule a little under the ceiling, which leaves room for the jitter between handing out a
+// turn and the request reaching Stripe. Timers fire late, so a late turn is made up, by at most CATCH_UP turns, and
+// never so that the last second holds more turns than the ceiling.
 const PACING_MARGIN = 0.95;
 const CATCH_UP = 1;
 
@@ -16,6 +16,9 @@ export class RateLimiter {
 	private nextSlot = 0;
 
 	private readonly waiting: Array<() => void> = [];
+
+	/** When the turns of the last second were handed out. */
+	private readonly handedOut: number[] = [];
 
 	private pumping = false;
 
@@ -39,10 +42,19 @@ export class RateLimiter {
 
 	private async pump(): Promise<void> {
 		this.pumping = true;
+		// Time spent idle is not credit for a burst.
+		this.nextSlot = Math.max(this.nextSlot, Date.now());
 		while (this.waiting.length > 0) {
-			const wait = this.nextSlot - Date.now();
-			if (wait > 0) await sleep(wait);
+			const now = Date.now();
+			while (this.handedOut.length > 0 && this.handedOut[0] <= now - 1000) this.handedOut.shift();
+			const windowFull = this.handedOut.length >= Math.max(1, Math.floor(this.rate));
+			const wait = Math.max(this.nextSlot - now, windowFull ? this.handedOut[0] + 1000 - now : 0);
+			if (wait > 0) {
+				await sleep(wait);
+				continue;
+			}
 			(this.waiting.shift() as () => void)();
+			this.handedOut.push(now);
 			const interval = 1000 / (this.rate * PACING_MARGIN);
 			this.nextSlot = Math.max(this.nextSlot + interval, Date.now() - CATCH_UP * interval);
 		}

@@ -1,0 +1,306 @@
+/**
+ * `n8n start` of an N8nInstance, and a small client for its REST API (owner setup / login with the session cookie,
+ * node and credential type listings, icons, n8n's credential tester).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { N8nInstance } from './instance';
+import { freePort, isPortFree } from './ports';
+import { redact, spawnTracked, stopChild } from './proc';
+
+export interface StartServerOptions {
+	/** Default: a free port. */
+	port?: number;
+	/** Default 127.0.0.1; '0.0.0.0' to reach the editor from other machines. */
+	listenAddress?: string;
+	/** Each line n8n prints (secrets masked). */
+	onLog?: (line: string) => void;
+	/** Default 3 minutes. */
+	readyTimeoutMs?: number;
+	env?: Record<string, string>;
+}
+
+export class N8nServer {
+	readonly url: string;
+	readonly port: number;
+	readonly logs: string[] = [];
+	readonly startupMs: number;
+	private readonly child: ChildProcess;
+	private readonly stopListeners: Array<() => void> = [];
+	private stopped = false;
+
+	private constructor(child: ChildProcess, port: number, startupMs: number, logs: string[]) {
+		this.child = child;
+		this.port = port;
+		this.url = `http://127.0.0.1:${port}`;
+		this.startupMs = startupMs;
+		this.logs = logs;
+	}
+
+	static async start(instance: N8nInstance, options: StartServerOptions = {}): Promise<N8nServer> {
+		const port = options.port ?? (await freePort());
+		if (!(await isPortFree(port, options.listenAddress === '0.0.0.0' ? '0.0.0.0' : '127.0.0.1'))) {
+			throw new Error(`port ${port} is already in use (another n8n?)`);
+		}
+		const started = Date.now();
+		const env = await instance.env({
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: options.listenAddress ?? '127.0.0.1',
+			N8N_HOST: 'localhost',
+			N8N_EDITOR_BASE_URL: `http://localhost:${port}/`,
+			...options.env,
+		});
+		const child = spawnTracked(instance.runtime.nodeBin, [instance.runtime.n8nBin, 'start'], {
+			cwd: instance.userFolder,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const logs: string[] = [];
+		let rest = '';
+		const onData = (chunk: Buffer) => {
+			rest += chunk.toString('utf8');
+			const lines = rest.split('\n');
+			rest = lines.pop() ?? '';
+			for (const raw of lines) {
+				const line = redact(raw);
+				logs.push(line);
+				if (logs.length > 2000) logs.splice(0, logs.length - 2000);
+				options.onLog?.(line);
+			}
+		};
+		child.stdout!.on('data', onData);
+		child.stderr!.on('data', onData);
+
+		const url = `http://127.0.0.1:${port}`;
+		const deadline = started + (options.readyTimeoutMs ?? 180_000);
+		let exited: string | undefined;
+		child.once('exit', (code, signal) => {
+			exited = `exit code ${code} signal ${signal}`;
+		});
+		for (;;) {
+			if (exited) throw new Error(`n8n start ended before it was ready (${exited}):\n${logs.slice(-30).join('\n')}`);
+			if (Date.now() > deadline) {
+				await stopChild(child, 3000);
+				throw new Error(`n8n start was not ready after ${options.readyTimeoutMs ?? 180_000} ms:\n${logs.slice(-30).join('\n')}`);
+			}
+			try {
+				const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+				if (res.status === 200) break;
+			} catch {
+				/* not listening yet */
+			}
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		return new N8nServer(child, port, Date.now() - started, logs);
+	}
+
+	get pid(): number | undefined {
+		return this.child.pid;
+	}
+
+	get running(): boolean {
+		return !this.stopped && this.child.exitCode === null && this.child.signalCode === null;
+	}
+
+	onStop(listener: () => void): void {
+		this.stopListeners.push(listener);
+	}
+
+	/** SIGTERM (n8n shuts down in 1-2 s), SIGKILL to the process group after 15 s. Idempotent. */
+	async stop(): Promise<void> {
+		if (this.stopped) return;
+		this.stopped = true;
+		await stopChild(this.child, 15_000);
+		for (const listener of this.stopListeners) listener();
+	}
+
+	/** A REST client for this server (no session yet: call `setupOwner()` or `login()`). */
+	client(): N8nRestClient {
+		return new N8nRestClient(this.url);
+	}
+}
+
+export interface OwnerAccount {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+
+export const DEFAULT_OWNER: OwnerAccount = {
+	email: 'owner@example.com',
+	password: 'E2e-Owner-Passw0rd',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
+
+export interface RestResponse<T = unknown> {
+	status: number;
+	body: T;
+	headers: Headers;
+}
+
+/** Node type description as n8n lists it in /types/nodes.json (only the fields we look at). */
+export interface ListedNodeType {
+	name: string;
+	displayName: string;
+	version: number | number[];
+	icon?: string | { light: string; dark: string };
+	iconUrl?: string | { light: string; dark: string };
+	credentials?: Array<{ name: string; required?: boolean }>;
+	properties: Array<{ name: string; [key: string]: unknown }>;
+	[key: string]: unknown;
+}
+
+export interface ListedCredentialType {
+	name: string;
+	displayName: string;
+	icon?: string | { light: string; dark: string };
+	iconUrl?: string | { light: string; dark: string };
+	properties: Array<{ name: string; type: string; typeOptions?: Record<string, unknown>; [key: string]: unknown }>;
+	test?: unknown;
+	supportedNodes?: string[];
+	[key: string]: unknown;
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * The editor's REST API, authenticated like the browser: the `n8n-auth` cookie plus a `browser-id` header
+ * (n8n binds the session to it).
+ */
+export class N8nRestClient {
+	readonly baseUrl: string;
+	private cookie: string | undefined;
+	private readonly browserId = `e2e-${randomUUID()}`;
+
+	constructor(baseUrl: string) {
+		this.baseUrl = baseUrl.replace(/\/+$/, '');
+	}
+
+	async request<T = unknown>(method: string, path: string, body?: unknown): Promise<RestResponse<T>> {
+		const headers: Record<string, string> = { 'browser-id': this.browserId, accept: 'application/json' };
+		if (this.cookie) headers.cookie = this.cookie;
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		const res = await fetch(`${this.baseUrl}${path}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(60_000),
+		});
+		const setCookie = res.headers.getSetCookie?.() ?? [];
+		for (const c of setCookie) {
+			const match = /^n8n-auth=([^;]*)/.exec(c);
+			if (match) this.cookie = match[1] ? `n8n-auth=${match[1]}` : undefined;
+		}
+		const text = await res.text();
+		let parsed: unknown = text;
+		try {
+			parsed = text ? JSON.parse(text) : undefined;
+		} catch {
+			/* not JSON */
+		}
+		return { status: res.status, body: parsed as T, headers: res.headers };
+	}
+
+	private async ok<T>(method: string, path: string, body?: unknown): Promise<T> {
+		const res = await this.request<T>(method, path, body);
+		if (res.status < 200 || res.status >= 300) {
+			throw new Error(`${method} ${path} -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
+		}
+		return res.body;
+	}
+
+	/** POST /rest/owner/setup (first start of a user folder) and keeps the session cookie. */
+	async setupOwner(owner: OwnerAccount = DEFAULT_OWNER): Promise<void> {
+		await this.ok('POST', '/rest/owner/setup', owner);
+		if (!this.cookie) throw new Error('owner setup returned no n8n-auth cookie');
+	}
+
+	/** POST /rest/login and keeps the session cookie. */
+	async login(owner: OwnerAccount = DEFAULT_OWNER): Promise<void> {
+		await this.ok('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		if (!this.cookie) throw new Error('login returned no n8n-auth cookie');
+	}
+
+	/** Sets up the owner on a fresh instance, or logs in on an instance that has one. */
+	async ensureOwner(owner: OwnerAccount = DEFAULT_OWNER): Promise<void> {
+		const settings = await this.ok<{ data: { userManagement?: { showSetupOnFirstLoad?: boolean } } }>('GET', '/rest/settings');
+		if (settings.data.userManagement?.showSetupOnFirstLoad) await this.setupOwner(owner);
+		else await this.login(owner);
+	}
+
+	/** GET /types/nodes.json: every node type description n8n loaded (needs a session). */
+	async nodeTypes(): Promise<ListedNodeType[]> {
+		return await this.ok<ListedNodeType[]>('GET', '/types/nodes.json');
+	}
+
+	/** GET /types/credentials.json (needs a session). */
+	async credentialTypes(): Promise<ListedCredentialType[]> {
+		return await this.ok<ListedCredentialType[]>('GET', '/types/credentials.json');
+	}
+
+	/** GET of a static path (an icon URL from the type listings). */
+	async fetchRaw(path: string): Promise<{ status: number; contentType: string | null; body: Buffer }> {
+		const res = await fetch(`${this.baseUrl}${path.startsWith('/') ? path : `/${path}`}`, {
+			headers: { 'browser-id': this.browserId, ...(this.cookie ? { cookie: this.cookie } : {}) },
+			signal: AbortSignal.timeout(30_000),
+		});
+		return { status: res.status, contentType: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
+	}
+
+	/** GET /rest/credentials (the session user's credentials, no data). */
+	async credentials(): Promise<Array<{ id: string; name: string; type: string }>> {
+		return (await this.ok<{ data: Array<{ id: string; name: string; type: string }> }>('GET', '/rest/credentials')).data;
+	}
+
+	/**
+	 * A resource locator's "From List" search as the editor runs it (the node's listSearch method, executed by n8n
+	 * with the stored credential): POST /rest/dynamic-node-parameters/resource-locator-results.
+	 */
+	async resourceLocatorResults(p: {
+		nodeType: string;
+		version?: number;
+		path: string;
+		methodName: string;
+		parameters: Record<string, unknown>;
+		credentials: Record<string, { id: string; name: string }>;
+		filter?: string;
+		paginationToken?: string;
+	}): Promise<{ results: Array<{ name: string; value: string; url?: string }>; paginationToken?: unknown }> {
+		const body = await this.ok<{ data: { results: Array<{ name: string; value: string; url?: string }>; paginationToken?: unknown } }>(
+			'POST',
+			'/rest/dynamic-node-parameters/resource-locator-results',
+			{
+				path: p.path,
+				methodName: p.methodName,
+				filter: p.filter,
+				paginationToken: p.paginationToken,
+				nodeTypeAndVersion: { name: p.nodeType, version: p.version ?? 1 },
+				currentNodeParameters: p.parameters,
+				credentials: p.credentials,
+			},
+		);
+		return body.data;
+	}
+
+	/**
+	 * n8n's credential tester, as the editor's "Test" button calls it: the stored credential's data (secrets come back
+	 * redacted and n8n puts them back server side), optionally with some fields changed (`override`), POSTed to
+	 * /rest/credentials/test. n8n runs the credential type's `test` request and answers { status, message }.
+	 */
+	async testCredential(id: string, override: Record<string, unknown> = {}): Promise<CredentialTestResult> {
+		const stored = await this.ok<{ data: { id: string; name: string; type: string; data?: Record<string, unknown> } }>(
+			'GET',
+			`/rest/credentials/${id}?includeData=true`,
+		);
+		const { name, type, data } = stored.data;
+		const result = await this.ok<{ data: CredentialTestResult }>('POST', '/rest/credentials/test', {
+			credentials: { id, name, type, data: { ...(data ?? {}), ...override } },
+		});
+		return result.data;
+	}
+}

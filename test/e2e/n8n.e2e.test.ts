@@ -1,0 +1,446 @@
+/**
+ * End to end in the real n8n (2.40.7 on Node 24, provisioned by scripts/provision-n8n.sh; `npm test` provisions and
+ * builds before jest): the built package is packed with `npm pack`, installed the way n8n's Community Nodes installer
+ * installs it, and run by `n8n execute` against the local Stripe sandbox, which this jest process serves on 127.0.0.1.
+ * Then `n8n start` once: the node and credential are registered under the package's name, their icons are served,
+ * and n8n's own credential tester accepts the sandbox key and refuses a wrong one.
+ *
+ * Every n8n command boots n8n (5-10 s on 2 cores), so the file shares one user folder and keeps boots few:
+ * import credentials, import workflows, 3 executions, 1 server start.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+	CREDENTIAL_TYPE,
+	N8nInstance,
+	NODE_TYPE,
+	PACKAGE_NAME,
+	WorkflowBuilder,
+	codeNode,
+	itemsNode,
+	manualTrigger,
+	nodeItems,
+	nodeJson,
+	packPackage,
+	pairedIndexes,
+	provision,
+	registerSecret,
+	stripe,
+	stripeCredential,
+	stripeNode,
+	summarizeRun,
+	type ExecuteResult,
+	type InstalledPackage,
+	type N8nRestClient,
+	type N8nServer,
+	type PackedPackage,
+	type WorkflowJson,
+} from '../../scripts/n8n';
+import { EXAMPLE_CREDENTIAL, loadExampleWorkflow, readCrmRows } from '../../scripts/n8n/example';
+import { startSandbox, type Sandbox } from '../sandbox';
+
+jest.setTimeout(15 * 60_000);
+
+const CREDIT_WORKFLOW_ID = 'e2eCreditFromCrm1';
+const MISSING_CUSTOMER = 'cus_DoesNotExist0';
+
+interface Row {
+	customerId: string;
+	customerName: string;
+	amount: string;
+	currency: string;
+	note: string;
+	orderId: string;
+}
+
+let sandbox: Sandbox;
+let n8n: N8nInstance;
+let workDir: string;
+let packed: PackedPackage;
+let installed: InstalledPackage;
+let rows: Row[];
+let customers: { acme: string; globex: string; initech: string; hooli: string };
+const credential = { id: 'e2eStripeSandbox', name: 'Stripe sandbox (e2e)' };
+
+function creditWorkflow(): WorkflowJson {
+	const wf = new WorkflowBuilder(CREDIT_WORKFLOW_ID, 'e2e: credit balances from a CRM export');
+	const trigger = manualTrigger();
+	wf.chain(
+		trigger,
+		itemsNode('CRM export', rows),
+		stripeNode(
+			'Credit balances',
+			stripe.create({
+				customer: '={{ $json.customerId }}',
+				amount: '={{ $json.amount }}',
+				currency: '={{ $json.currency }}',
+				description: '={{ $json.note }} (order {{ $json.orderId }})',
+				metadata: [
+					{ key: 'crm_order_id', value: '={{ $json.orderId }}' },
+					{ key: 'source', value: 'n8n-e2e' },
+				],
+				options: { direction: 'credit', idempotencyKey: "={{ 'e2e-credit-' + $json.orderId }}", maxRetries: 0 },
+			}),
+			{ credential, onError: 'continueRegularOutput' },
+		),
+		codeNode(
+			'Only successes',
+			'return $input.all().flatMap((item, index) => (item.json.error ? [] : [{ json: item.json, pairedItem: { item: index } }]));',
+		),
+		stripeNode(
+			'Tag transaction',
+			stripe.update({
+				customer: '={{ $json.customer }}',
+				transactionId: '={{ $json.id }}',
+				description: "={{ $json.description + ' [booked]' }}",
+				metadata: [{ key: 'reconciled', value: 'yes' }],
+			}),
+			{ credential },
+		),
+		stripeNode('Read transaction', stripe.get({ customer: '={{ $json.customer }}', transactionId: '={{ $json.id }}' }), {
+			credential,
+		}),
+		codeNode(
+			'Customers',
+			[
+				'const seen = new Map();',
+				'$input.all().forEach((item, index) => {',
+				'  if (!seen.has(item.json.customer)) seen.set(item.json.customer, { json: { customerId: item.json.customer }, pairedItem: { item: index } });',
+				'});',
+				'return [...seen.values()];',
+			].join('\n'),
+		),
+		stripeNode('Balance', stripe.getBalance({ customer: '={{ $json.customerId }}' }), { credential }),
+	);
+	wf.add(
+		stripeNode('History', stripe.getAll({ customer: '={{ $json.customerId }}', returnAll: true }), { credential }),
+		1,
+	);
+	wf.connect('Customers', 'History');
+
+	// A second branch: On Error "continue (using error output)" routes failed items to a second output.
+	const branchRows = errorBranchRows();
+	wf.add(itemsNode('Rows for error output', branchRows), 2);
+	wf.add(
+		stripeNode(
+			'Credit with error output',
+			stripe.create({
+				customer: '={{ $json.customerId }}',
+				amount: '={{ $json.amount }}',
+				currency: '={{ $json.currency }}',
+				description: '={{ $json.note }}',
+				options: { direction: 'credit', idempotencyKey: "={{ 'e2e-credit-' + $json.orderId }}", maxRetries: 0 },
+			}),
+			{ credential, onError: 'continueErrorOutput' },
+		),
+		2,
+	);
+	wf.connect(trigger.name, 'Rows for error output');
+	wf.connect('Rows for error output', 'Credit with error output');
+	return wf.build();
+}
+
+function errorBranchRows(): Row[] {
+	return [
+		{ customerId: customers.hooli, customerName: 'Hooli Inc', amount: '300', currency: 'EUR', note: 'Referral credit', orderId: 'SO-2001' },
+		{ customerId: MISSING_CUSTOMER, customerName: 'Gone Ltd', amount: '100', currency: 'EUR', note: 'Never arrives', orderId: 'SO-2002' },
+	];
+}
+
+function expectPairedInOrder(result: ExecuteResult, node: string): void {
+	nodeItems(result.run, node).forEach((item, index) => expect(pairedIndexes(item)).toEqual([index]));
+}
+
+beforeAll(async () => {
+	const runtime = await provision(); // milliseconds when cached; `npm test` has already run it
+	sandbox = await startSandbox({ host: '127.0.0.1' });
+	registerSecret(sandbox.secretKey);
+	customers = {
+		acme: sandbox.createCustomer({ email: 'billing@acme.example', name: 'Acme GmbH' }).id,
+		globex: sandbox.createCustomer({ email: 'ap@globex.example', name: 'Globex SA' }).id,
+		initech: sandbox.createCustomer({ email: 'finance@initech.example', name: 'Initech BV' }).id,
+		hooli: sandbox.createCustomer({ email: 'billing@hooli.example', name: 'Hooli Inc' }).id,
+	};
+	rows = [
+		{ customerId: customers.acme, customerName: 'Acme GmbH', amount: '1250', currency: 'EUR', note: 'Goodwill credit', orderId: 'SO-1001' },
+		{ customerId: customers.globex, customerName: 'Globex SA', amount: '500', currency: 'EUR', note: 'Shipping refund', orderId: 'SO-1002' },
+		{ customerId: customers.acme, customerName: 'Acme GmbH', amount: '250', currency: 'EUR', note: 'Loyalty bonus', orderId: 'SO-1003' },
+		{ customerId: MISSING_CUSTOMER, customerName: 'Gone Ltd', amount: '700', currency: 'EUR', note: 'Never arrives', orderId: 'SO-1004' },
+		{ customerId: customers.initech, customerName: 'Initech BV', amount: '9900', currency: 'EUR', note: 'Outage credit', orderId: 'SO-1005' },
+	];
+
+	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-e2e-'));
+	packed = await packPackage(workDir); // this repository's dist (or env PACK_FROM, a staging build)
+	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
+	installed = await n8n.installTarball(packed.tarball);
+
+	const credentials = [
+		stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
+		stripeCredential({ ...EXAMPLE_CREDENTIAL, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
+	];
+	await n8n.importCredentials(credentials);
+	await n8n.importWorkflows([creditWorkflow(), loadExampleWorkflow()]);
+});
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+	if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+	it('holds the built node, credential, codex and both icons', () => {
+		expect(packed.name).toBe(PACKAGE_NAME);
+		expect(packed.files).toEqual(
+			expect.arrayContaining([
+				'package.json',
+				'dist/nodes/StripeCustomerBalance/StripeCustomerBalance.node.js',
+				'dist/nodes/StripeCustomerBalance/StripeCustomerBalance.node.json',
+				'dist/credentials/StripeCustomerBalanceApi.credentials.js',
+				'dist/icons/stripe.svg',
+				'dist/icons/stripe.dark.svg',
+			]),
+		);
+		expect(packed.files.filter((f) => /\.ts$|^test\/|^scripts\//.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+	});
+
+	it('installs like n8n\'s Community Nodes installer: no peer dependencies, no nested n8n-workflow', async () => {
+		expect(installed.dir).toBe(join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME));
+		expect(installed.nestedModules).not.toContain('n8n-workflow');
+		expect(existsSync(join(installed.dir, 'node_modules', 'n8n-workflow'))).toBe(false);
+		const manifest = JSON.parse(await readFile(join(installed.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+		expect(manifest.peerDependencies).toBeUndefined();
+		expect(manifest.devDependencies).toBeUndefined();
+		const ledger = JSON.parse(await readFile(join(n8n.userFolder, '.n8n', 'nodes', 'package.json'), 'utf8')) as {
+			dependencies: Record<string, string>;
+		};
+		expect(ledger.dependencies[PACKAGE_NAME]).toBe(packed.version);
+	});
+});
+
+describe('n8n execute: CRM rows -> Stripe Customer Balance (sandbox)', () => {
+	let first: ExecuteResult;
+
+	beforeAll(async () => {
+		first = await n8n.executeOk(CREDIT_WORKFLOW_ID);
+	});
+
+	it('creates one credit per CRM row, in order, each paired with its row', () => {
+		const out = nodeJson(first.run, 'Credit balances');
+		expect(out).toHaveLength(rows.length);
+		expectPairedInOrder(first, 'Credit balances');
+		const endings = new Map<string, number>();
+		rows.forEach((row, index) => {
+			if (row.customerId === MISSING_CUSTOMER) return;
+			const ending = (endings.get(row.customerId) ?? 0) - Number(row.amount);
+			endings.set(row.customerId, ending);
+			expect(out[index]).toMatchObject({
+				object: 'customer_balance_transaction',
+				id: expect.stringMatching(/^cbtxn_/),
+				customer: row.customerId,
+				amount: -Number(row.amount),
+				currency: 'eur',
+				description: `${row.note} (order ${row.orderId})`,
+				metadata: { crm_order_id: row.orderId, source: 'n8n-e2e' },
+				ending_balance: ending,
+				type: 'adjustment',
+			});
+		});
+	});
+
+	it('turns the failing row into an error item (On Error: continue) carrying Stripe\'s error', () => {
+		const failing = rows.findIndex((row) => row.customerId === MISSING_CUSTOMER);
+		const item = nodeItems(first.run, 'Credit balances')[failing];
+		expect(pairedIndexes(item)).toEqual([failing]);
+		expect(item.json).not.toHaveProperty('id');
+		expect(item.json).toMatchObject({
+			error: expect.stringContaining(MISSING_CUSTOMER),
+			itemIndex: failing,
+			code: 'resource_missing',
+			type: 'invalid_request_error',
+			statusCode: 404,
+		});
+		// 404 is not retried: exactly one request for that row
+		const attempts = sandbox.requests.filter((r) => r.idempotencyKey === `e2e-credit-${rows[failing].orderId}`);
+		expect(attempts).toHaveLength(1);
+		expect(attempts[0]).toMatchObject({ method: 'POST', status: 404 });
+	});
+
+	it('routes a failed item to the error output when On Error is "continue (using error output)"', () => {
+		const ok = nodeItems(first.run, 'Credit with error output', { output: 0 });
+		const failed = nodeItems(first.run, 'Credit with error output', { output: 1 });
+		expect(ok.map((item) => item.json)).toEqual([expect.objectContaining({ customer: customers.hooli, amount: -300 })]);
+		expect(pairedIndexes(ok[0])).toEqual([0]);
+		expect(failed).toHaveLength(1);
+		expect(pairedIndexes(failed[0])).toEqual([1]);
+		// n8n merges the failed item with its input row
+		expect(failed[0].json).toMatchObject({
+			orderId: 'SO-2002',
+			customerId: MISSING_CUSTOMER,
+			error: expect.stringContaining(MISSING_CUSTOMER),
+			details: expect.objectContaining({ code: 'resource_missing', statusCode: 404 }),
+		});
+	});
+
+	it('updates and reads back the transactions, then lists and reads each customer', () => {
+		const tagged = nodeJson(first.run, 'Tag transaction');
+		expect(tagged).toHaveLength(4);
+		for (const tx of tagged) {
+			expect(tx.description).toMatch(/ \[booked\]$/);
+			expect(tx.metadata).toMatchObject({ reconciled: 'yes', source: 'n8n-e2e' });
+		}
+		expect(nodeJson(first.run, 'Read transaction').map((tx) => tx.id)).toEqual(tagged.map((tx) => tx.id));
+		expectPairedInOrder(first, 'Read transaction');
+
+		const balances = nodeJson(first.run, 'Balance');
+		expect(balances).toEqual([
+			expect.objectContaining({ customer: customers.acme, balance: -1500, currency: 'eur' }),
+			expect.objectContaining({ customer: customers.globex, balance: -500, currency: 'eur' }),
+			expect.objectContaining({ customer: customers.initech, balance: -9900, currency: 'eur' }),
+		]);
+		const history = nodeJson(first.run, 'History');
+		expect(history).toHaveLength(4);
+		expect(history.filter((tx) => tx.customer === customers.acme)).toHaveLength(2);
+	});
+
+	it('leaves the sandbox with exactly those balances and transactions', () => {
+		expect(sandbox.customer(customers.acme)).toMatchObject({ balance: -1500, currency: 'eur' });
+		expect(sandbox.customer(customers.globex)).toMatchObject({ balance: -500, currency: 'eur' });
+		expect(sandbox.customer(customers.initech)).toMatchObject({ balance: -9900, currency: 'eur' });
+		expect(sandbox.transactions(customers.acme).map((tx) => tx.amount)).toEqual([-1250, -250]);
+		expect(sandbox.customer(customers.hooli)).toMatchObject({ balance: -300, currency: 'eur' });
+		expect(sandbox.transactions()).toHaveLength(5);
+		for (const id of [customers.acme, customers.globex, customers.initech]) {
+			for (const tx of sandbox.transactions(id)) expect(tx.metadata).toMatchObject({ reconciled: 'yes' });
+		}
+	});
+
+	it('a second execution replays the same idempotency keys: no new transaction, same balances', async () => {
+		const firstIds = nodeJson(first.run, 'Credit balances').map((tx) => tx.id);
+		const second = await n8n.executeOk(CREDIT_WORKFLOW_ID);
+		expect(nodeJson(second.run, 'Credit balances').map((tx) => tx.id)).toEqual(firstIds);
+		expect(sandbox.transactions()).toHaveLength(5);
+		expect(sandbox.customer(customers.acme)?.balance).toBe(-1500);
+		expect(sandbox.customer(customers.hooli)?.balance).toBe(-300);
+		expect(sandbox.stats.replays).toBeGreaterThanOrEqual(5);
+	});
+});
+
+describe('the example workflow (examples/credit-customer-balances.json)', () => {
+	it('runs in n8n against sandbox customers with the ids it names', async () => {
+		const example = loadExampleWorkflow();
+		const exampleRows = readCrmRows(example);
+		const ids = [...new Set(exampleRows.map((row) => row.customerId))];
+		for (const id of ids) {
+			const row = exampleRows.find((r) => r.customerId === id)!;
+			sandbox.createCustomer({ id, name: row.customerName, email: row.email });
+		}
+		const result = await n8n.execute(example.id);
+		if (!result.ok) throw new Error(summarizeRun(result.run));
+		const credits = nodeJson(result.run, 'Credit customer balance');
+		expect(credits).toHaveLength(exampleRows.length);
+		credits.forEach((tx, index) => expect(tx).toMatchObject({ customer: exampleRows[index].customerId, amount: -Number(exampleRows[index].amount) }));
+		const balances = nodeJson(result.run, 'Get customer balance');
+		expect(balances.map((b) => b.customer)).toEqual(ids);
+		for (const balance of balances) {
+			const expected = -exampleRows.filter((r) => r.customerId === balance.customer).reduce((sum, r) => sum + Number(r.amount), 0);
+			expect(balance.balance).toBe(expected);
+			expect(sandbox.customer(String(balance.customer))?.balance).toBe(expected);
+		}
+		// its Stripe nodes reference the credential the demo and this test import
+		for (const node of example.nodes.filter((n) => n.type === NODE_TYPE)) {
+			expect(node.credentials?.[CREDENTIAL_TYPE]).toEqual(EXAMPLE_CREDENTIAL);
+		}
+	});
+});
+
+describe('n8n start: registration, icons, credential test', () => {
+	let server: N8nServer;
+	let api: N8nRestClient;
+
+	beforeAll(async () => {
+		server = await n8n.start();
+		api = server.client();
+		await api.ensureOwner(); // /types/*.json and the credential API need a session
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	it('registers the node under the package name, with its credential and both icons', async () => {
+		const nodes = await api.nodeTypes();
+		const node = nodes.find((n) => n.name === NODE_TYPE);
+		expect(node).toBeDefined();
+		expect(node).toMatchObject({
+			displayName: 'Stripe Customer Balance',
+			version: 1,
+			credentials: [expect.objectContaining({ name: CREDENTIAL_TYPE, required: true })],
+		});
+		const props = node!.properties.map((p) => p.name);
+		expect(props).toEqual(expect.arrayContaining(['resource', 'operation', 'customer', 'amount', 'currency', 'additionalFields', 'options']));
+		const iconUrl = node!.iconUrl as { light: string; dark: string };
+		expect(iconUrl.light).not.toBe(iconUrl.dark);
+		for (const url of [iconUrl.light, iconUrl.dark]) {
+			expect(url.startsWith(`icons/${PACKAGE_NAME}/`)).toBe(true);
+			const file = join(installed.dir, url.slice(`icons/${PACKAGE_NAME}/`.length));
+			expect(existsSync(file)).toBe(true);
+			const served = await api.fetchRaw(`/${url}`);
+			expect(served.status).toBe(200);
+			expect(served.body.toString('utf8')).toContain('<svg');
+			expect(served.body.equals(await readFile(file))).toBe(true);
+		}
+		// No other package claims our names
+		expect(nodes.filter((n) => n.name.endsWith('.stripeCustomerBalance')).map((n) => n.name)).toEqual([NODE_TYPE]);
+	});
+
+	it('registers the credential type with a password field, an icon and a test', async () => {
+		const credentialTypes = await api.credentialTypes();
+		const matches = credentialTypes.filter((c) => c.name === CREDENTIAL_TYPE);
+		expect(matches).toHaveLength(1);
+		const [type] = matches;
+		expect(type.supportedNodes).toEqual([NODE_TYPE]);
+		expect(type.properties.find((p) => p.name === 'secretKey')?.typeOptions).toMatchObject({ password: true });
+		expect(type.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['secretKey', 'baseUrl']));
+		expect(type.test).toBeDefined();
+		const iconUrl = type.iconUrl as { light: string; dark: string };
+		for (const url of [iconUrl.light, iconUrl.dark]) expect((await api.fetchRaw(`/${url}`)).status).toBe(200);
+	});
+
+	it('the customer picker (listSearch) searches the sandbox through n8n', async () => {
+		const found = await api.resourceLocatorResults({
+			nodeType: NODE_TYPE,
+			path: 'customer',
+			methodName: 'searchCustomers',
+			filter: 'globex',
+			parameters: stripe.create({ customer: '', amount: 0, currency: 'eur' }),
+			credentials: { [CREDENTIAL_TYPE]: credential },
+		});
+		// the example's Globex is in the sandbox too
+		expect(found.results.map((r) => r.value).sort()).toEqual([customers.globex, 'cus_DemoGlobexSA02'].sort());
+		expect(found.results.find((r) => r.value === customers.globex)?.name).toContain('Globex SA');
+	});
+
+	it('n8n\'s credential tester accepts the sandbox key and refuses a wrong key and an unsafe base URL', async () => {
+		const stored = await api.credentials();
+		expect(stored.map((c) => c.id)).toEqual(expect.arrayContaining([credential.id]));
+
+		const before = sandbox.requests.length;
+		expect(await api.testCredential(credential.id)).toEqual({ status: 'OK', message: expect.any(String) });
+		expect(sandbox.requests.length).toBeGreaterThan(before);
+
+		const wrongKey = await api.testCredential(credential.id, { secretKey: 'sk_test_wrongWrongWrong000' });
+		expect(wrongKey.status).toBe('Error');
+		expect(wrongKey.message).toMatch(/refused this key/);
+		expect(wrongKey.message).not.toContain('sk_test_wrongWrongWrong000');
+
+		const requestsBefore = sandbox.requests.length;
+		const unsafe = await api.testCredential(credential.id, { baseUrl: 'http://stripe.example.com' });
+		expect(unsafe.status).toBe('Error');
+		expect(unsafe.message).toMatch(/https/);
+		expect(sandbox.requests.length).toBe(requestsBefore);
+	});
+});

@@ -181,7 +181,11 @@ export async function run(command: string, args: string[], options: RunOptions =
 		stderr += chunk;
 		errLines?.(chunk);
 	});
-	child.stdin!.end(input ?? '');
+	// A child that exits without reading its input (a cached provisioning run takes milliseconds) closes the pipe
+	// under us: that EPIPE is not an error of the command.
+	child.stdin!.on('error', () => undefined);
+	if (input === undefined) child.stdin!.end();
+	else child.stdin!.end(input);
 	let timedOut = false;
 	const timer = setTimeout(() => {
 		timedOut = true;

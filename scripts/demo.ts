@@ -192,7 +192,7 @@ async function main(): Promise<void> {
 		console.log(`\n${bold('New balances')} ${dim('(read back by the workflow\'s Get Balance step)')}`);
 		console.log(
 			table(
-				['Customer', 'Email', 'Balance', 'invoice_credit_balance', ...(target.sandbox ? ['Sandbox check'] : [])],
+				['Customer', 'Email', 'Balance', 'Credit balance (invoice_credit_balance)', ...(target.sandbox ? ['Sandbox check'] : [])],
 				balances.map((b) => {
 					const id = String(b.customer);
 					const credit = Object.entries((b.invoice_credit_balance as Record<string, number>) ?? {})

@@ -173,7 +173,7 @@ describe('balance transactions', () => {
     expect(second.ending_balance).toBe(-300);
     expect(second.metadata).toEqual({ ref: 'x' });
     expect(second.created).toBeGreaterThanOrEqual(first.created);
-    expect(sandbox.customer(customer.id)).toMatchObject({ balance: -300, currency: 'usd', invoice_credit_balance: { usd: -300 } });
+    expect(sandbox.customer(customer.id)).toMatchObject({ balance: -300, currency: 'usd', invoice_credit_balance: { usd: 300 } });
     expect(sandbox.transactions(customer.id).map((t) => t.id)).toEqual([first.id, second.id]);
   });
 
@@ -184,7 +184,7 @@ describe('balance transactions', () => {
     const usd = await credit(customer.id, { amount: '50', currency: 'usd' });
     expect(usd.body.ending_balance).toBe(-50);
     const fetched = await call('GET', `/v1/customers/${customer.id}?expand[]=invoice_credit_balance`);
-    expect(fetched.body).toMatchObject({ balance: -50, currency: 'usd', invoice_credit_balance: { usd: -50, eur: -700 } });
+    expect(fetched.body).toMatchObject({ balance: -50, currency: 'usd', invoice_credit_balance: { usd: 50, eur: 700 } });
   });
 
   it('carries a balance set before the customer had a currency into the first transaction’s currency', async () => {

@@ -30,7 +30,10 @@ export interface NewTransactionFields {
   metadata?: MetadataChange;
 }
 
-/** Stored customers always carry invoice_credit_balance; replies include it only when expanded. */
+/**
+ * Stored customers always carry invoice_credit_balance; replies include it only when expanded. Its sign is the
+ * opposite of `balance`, as Stripe documents it: positive in a currency means credit for the next invoice.
+ */
 type StoredCustomer = StripeCustomer & { invoice_credit_balance: Record<string, number> };
 
 export class AccountLedger {
@@ -56,7 +59,7 @@ export class AccountLedger {
       description: fields.description ?? null,
       discount: null,
       email: fields.email ?? null,
-      invoice_credit_balance: currency === null ? {} : { [currency]: balance },
+      invoice_credit_balance: currency === null ? {} : { [currency]: 0 - balance },
       invoice_prefix: newInvoicePrefix(),
       invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
       livemode: false,
@@ -89,8 +92,9 @@ export class AccountLedger {
   createTransaction(customer: StoredCustomer, fields: NewTransactionFields): CustomerBalanceTransaction {
     const { currency, amount } = fields;
     const carried = customer.currency === null ? customer.balance : 0;
-    const endingBalance = (customer.invoice_credit_balance[currency] ?? carried) + amount;
-    customer.invoice_credit_balance[currency] = endingBalance;
+    const credit = customer.invoice_credit_balance[currency];
+    const endingBalance = (credit === undefined ? carried : 0 - credit) + amount;
+    customer.invoice_credit_balance[currency] = 0 - endingBalance;
     if (customer.currency === null) customer.currency = currency;
     if (customer.currency === currency) customer.balance = endingBalance;
     const transaction: CustomerBalanceTransaction = {

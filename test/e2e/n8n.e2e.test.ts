@@ -6,7 +6,7 @@
  * and n8n's own credential tester accepts the sandbox key and refuses a wrong one.
  *
  * Every n8n command boots n8n (5-10 s on 2 cores), so the file shares one user folder and keeps boots few:
- * import credentials, import workflows, 3 executions, 1 server start.
+ * import credentials, import workflows, 4 executions, 1 server start.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -45,6 +45,8 @@ import { startSandbox, type Sandbox } from '../sandbox';
 jest.setTimeout(15 * 60_000);
 
 const CREDIT_WORKFLOW_ID = 'e2eCreditFromCrm1';
+const OPTIONS_WORKFLOW_ID = 'e2eEveryOption01';
+const CONNECTED_ACCOUNT = 'acct_1E2eConnected01';
 const MISSING_CUSTOMER = 'cus_DoesNotExist0';
 
 interface Row {
@@ -63,6 +65,7 @@ let packed: PackedPackage;
 let installed: InstalledPackage;
 let rows: Row[];
 let customers: { acme: string; globex: string; initech: string; hooli: string };
+let connectedCustomer: string;
 const credential = { id: 'e2eStripeSandbox', name: 'Stripe sandbox (e2e)' };
 
 function creditWorkflow(): WorkflowJson {
@@ -143,6 +146,52 @@ function creditWorkflow(): WorkflowJson {
 	return wf.build();
 }
 
+/**
+ * Every option, in the real n8n: a Stripe Connect account, decimal amounts with a direction, expand, an explicit API
+ * version and request settings; then Get with expand, and Get Many with a limit, a date filter and expand.
+ */
+function optionsWorkflow(connectedCustomer: string): WorkflowJson {
+	const wf = new WorkflowBuilder(OPTIONS_WORKFLOW_ID, 'e2e: every option');
+	const rowsForConnect = [
+		{ customerId: connectedCustomer, amount: '12.50', currency: 'EUR', orderId: 'C-1' },
+		{ customerId: connectedCustomer, amount: '1.05', currency: 'EUR', orderId: 'C-2' },
+		{ customerId: connectedCustomer, amount: '7', currency: 'EUR', orderId: 'C-3' },
+	];
+	const connect = { stripeAccount: CONNECTED_ACCOUNT, apiVersion: '2026-07-29.dahlia', maxRetries: 3, timeout: 20000, concurrency: 4, maxRequestsPerSecond: 20 };
+	wf.chain(
+		manualTrigger(),
+		itemsNode('Connect rows', rowsForConnect),
+		stripeNode(
+			'Debit in decimals',
+			stripe.create({
+				customer: '={{ $json.customerId }}',
+				amount: '={{ $json.amount }}',
+				currency: '={{ $json.currency }}',
+				expand: ['customer'],
+				options: { ...connect, amountFormat: 'decimal', direction: 'debit', idempotencyKey: "={{ 'e2e-connect-' + $json.orderId }}" },
+			}),
+			{ credential },
+		),
+		codeNode('Last one', 'const items = $input.all(); return [{ json: items[items.length - 1].json, pairedItem: { item: items.length - 1 } }];'),
+		stripeNode(
+			'Get with expand',
+			stripe.get({ customer: '={{ $json.customer.id }}', transactionId: '={{ $json.id }}', options: { ...connect, expand: ['customer'] } }),
+			{ credential },
+		),
+		stripeNode(
+			'Two newest',
+			stripe.getAll({
+				customer: '={{ $json.customer.id }}',
+				limit: 2,
+				filters: { createdAfter: '2020-01-01T00:00:00Z' },
+				options: { ...connect, expand: ['customer'] },
+			}),
+			{ credential },
+		),
+	);
+	return wf.build();
+}
+
 function errorBranchRows(): Row[] {
 	return [
 		{ customerId: customers.hooli, customerName: 'Hooli Inc', amount: '300', currency: 'EUR', note: 'Referral credit', orderId: 'SO-2001' },
@@ -182,7 +231,9 @@ beforeAll(async () => {
 		stripeCredential({ ...EXAMPLE_CREDENTIAL, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
 	];
 	await n8n.importCredentials(credentials);
-	await n8n.importWorkflows([creditWorkflow(), loadExampleWorkflow()]);
+	sandbox.addAccount(CONNECTED_ACCOUNT);
+	connectedCustomer = sandbox.createCustomer({ email: 'ops@connected.example', name: 'Connected Co', account: CONNECTED_ACCOUNT }).id;
+	await n8n.importWorkflows([creditWorkflow(), optionsWorkflow(connectedCustomer), loadExampleWorkflow()]);
 });
 
 afterAll(async () => {
@@ -329,6 +380,41 @@ describe('n8n execute: CRM rows -> Stripe Customer Balance (sandbox)', () => {
 	});
 });
 
+describe('n8n execute: every option (Connect account, decimal amounts, direction, expand, API version, filters)', () => {
+	it('debits a connected account\'s customer in decimals, then gets and lists with expand, a limit and a date filter', async () => {
+		const before = sandbox.requests.length;
+		const result = await n8n.executeOk(OPTIONS_WORKFLOW_ID);
+
+		const debits = nodeJson(result.run, 'Debit in decimals');
+		expect(debits.map((tx) => [tx.amount, tx.currency, tx.ending_balance])).toEqual([
+			[1250, 'eur', 1250],
+			[105, 'eur', 1355],
+			[700, 'eur', 2055],
+		]);
+		expect(debits[0].customer).toMatchObject({ id: connectedCustomer, object: 'customer', email: 'ops@connected.example' });
+		expectPairedInOrder(result, 'Debit in decimals');
+
+		const fetched = nodeJson(result.run, 'Get with expand');
+		expect(fetched).toEqual([expect.objectContaining({ id: debits[2].id, amount: 700, customer: expect.objectContaining({ id: connectedCustomer }) })]);
+		const newest = nodeJson(result.run, 'Two newest');
+		expect(newest.map((tx) => tx.amount)).toEqual([700, 105]);
+		expect(newest[0].customer).toMatchObject({ id: connectedCustomer });
+
+		const sent = sandbox.requests.slice(before);
+		expect(sent.every((request) => request.headers['stripe-account'] === CONNECTED_ACCOUNT)).toBe(true);
+		expect(sent.every((request) => request.headers['stripe-version'] === '2026-07-29.dahlia')).toBe(true);
+		expect(sent.filter((request) => request.method === 'POST').map((request) => request.idempotencyKey)).toEqual([
+			'e2e-connect-C-1',
+			'e2e-connect-C-2',
+			'e2e-connect-C-3',
+		]);
+		const list = sent.find((request) => request.method === 'GET' && request.path.endsWith('/balance_transactions'));
+		expect(list?.query).toBe('limit=2&created[gte]=1577836800&expand[0]=data.customer');
+		expect(sandbox.customer(connectedCustomer, CONNECTED_ACCOUNT)?.balance).toBe(2055);
+		expect(sandbox.transactions(connectedCustomer, CONNECTED_ACCOUNT)).toHaveLength(3);
+	});
+});
+
 describe('the example workflow (examples/credit-customer-balances.json)', () => {
 	it('runs in n8n against sandbox customers with the ids it names', async () => {
 		const example = loadExampleWorkflow();
@@ -395,6 +481,10 @@ describe('n8n start: registration, icons, credential test', () => {
 		}
 		// No other package claims our names
 		expect(nodes.filter((n) => n.name.endsWith('.stripeCustomerBalance')).map((n) => n.name)).toEqual([NODE_TYPE]);
+		// usableAsTool: n8n also offers it to its AI Agent, as a tool variant with an ai_tool output
+		const tool = nodes.find((n) => n.name === `${NODE_TYPE}Tool`);
+		expect(tool).toMatchObject({ displayName: 'Stripe Customer Balance Tool', outputs: ['ai_tool'] });
+		expect(tool!.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['toolDescription', 'resource', 'customer', 'amount']));
 	});
 
 	it('registers the credential type with a password field, an icon and a test', async () => {

@@ -21,7 +21,9 @@ import { makeItems, runNode, runSdk, sdkClient, type BenchItem, type ClientRun, 
 import { machine, formatFailures, perSecond, ratio, seconds, table } from './bench/report';
 import { RemoteSandbox } from './bench/sandboxClient';
 
-const DEFAULT_CONCURRENCY = 32; // the node's default (actions/router.ts, actions/common.ts)
+// The node's default (actions/router.ts), from the build the bench runs: the SDK gets the same concurrency.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DEFAULT_CONCURRENCY } = require('../dist/nodes/StripeCustomerBalance/actions/router.js') as { DEFAULT_CONCURRENCY: number };
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
@@ -376,7 +378,7 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 	md.push(
 		"How: the node runs inside n8n-core's WorkflowExecute (test/engine: test-only Items source -> Stripe node, Create; customer, amount, currency and metadata.bench_ref " +
 			'by expression from each item; On Error: Continue so that failed items can be counted). The stripe SDK 23.1.0 does the same creates through a promise pool ' +
-			'at the node\'s concurrency (32), SDK defaults otherwise (maxNetworkRetries 2, its own idempotency keys, no rate limiter). The sandbox runs in a child process. ' +
+			`at the node's concurrency (${DEFAULT_CONCURRENCY}), SDK defaults otherwise (maxNetworkRetries 2, its own idempotency keys, no rate limiter). The sandbox runs in a child process. ` +
 			"It only accepts test keys, for which the node's default ceiling is 24 requests/s, so the node runs with Max Requests per Second = 100 to match the sandbox's limit of 100/s. " +
 			'Both clients are warmed up (package loaded, JIT) before (a).',
 		'',
@@ -469,9 +471,9 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 	if (aNode) {
 		const sending = aNode.run.wallMs - aNode.firstRequestMs;
 		notes.push(
-			`(a) node: ${seconds(aNode.firstRequestMs)} s pass before the first request (every item is prepared, i.e. its expressions evaluated, before anything is sent: actions/router.ts), ` +
+			`(a) node: ${seconds(aNode.firstRequestMs)} s pass before the first request (with On Error: continue each item is sent as soon as it is prepared: actions/router.ts), ` +
 				`then ${seconds(sending)} s for ${aNode.requests} requests (${perSecond(aNode.requests, sending)} requests/s against a ceiling of 100/s; ` +
-				`${aNode.stats.rateLimited} 429s each cut the node's rate by 30%: transport/rateLimiter.ts).`,
+				`the sandbox answered ${aNode.stats.rateLimited} requests with 429, each retried; the node slows by a quarter at most once a second: transport/rateLimiter.ts).`,
 		);
 	}
 	if (targets.length > 0) {

@@ -141,12 +141,8 @@ function missingFiles(directory: string): string[] {
 	return [...nodes, ...credentials].filter((file) => !existsSync(path.resolve(directory, file)));
 }
 
-/**
- * Loads a package directory with PackageDirectoryLoader.loadAll() and registers its types (once per directory
- * per module registry, i.e. once per jest test file).
- */
-export async function loadPackage(directory: string): Promise<LoadedPackage> {
-	const resolved = path.resolve(directory);
+/** The package already loaded from `resolved`, or undefined after checking that its n8n files exist. */
+function alreadyLoaded(resolved: string): LoadedPackage | undefined {
 	const cached = [...packages.values()].find((p) => p.directory === resolved || p.loader.directory === resolved);
 	if (cached) return cached;
 	const missing = missingFiles(resolved);
@@ -156,6 +152,17 @@ export async function loadPackage(directory: string): Promise<LoadedPackage> {
 				(resolved === PACKAGE_ROOT ? ' (run `npm run build` first)' : ''),
 		);
 	}
+	return undefined;
+}
+
+/**
+ * Loads a package directory with PackageDirectoryLoader.loadAll() and registers its types (once per directory
+ * per module registry, i.e. once per jest test file).
+ */
+export async function loadPackage(directory: string): Promise<LoadedPackage> {
+	const resolved = path.resolve(directory);
+	const cached = alreadyLoaded(resolved);
+	if (cached) return cached;
 	const loader = new PackageDirectoryLoader(resolved);
 	await loader.loadAll();
 	const loaded = describe(loader);
@@ -170,15 +177,8 @@ export async function loadPackage(directory: string): Promise<LoadedPackage> {
  */
 export function loadPackageSync(directory: string): LoadedPackage {
 	const resolved = path.resolve(directory);
-	const cached = [...packages.values()].find((p) => p.directory === resolved || p.loader.directory === resolved);
+	const cached = alreadyLoaded(resolved);
 	if (cached) return cached;
-	const missing = missingFiles(resolved);
-	if (missing.length > 0) {
-		throw new Error(
-			`Cannot load ${resolved}: files listed in package.json "n8n" are missing: ${missing.join(', ')}` +
-				(resolved === PACKAGE_ROOT ? ' (run `npm run build` first)' : ''),
-		);
-	}
 	const loader = new PackageDirectoryLoader(resolved);
 	let failure: unknown;
 	loader.loadAll().catch((error: unknown) => {

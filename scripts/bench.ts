@@ -379,7 +379,7 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 		"How: the node runs inside n8n-core's WorkflowExecute (test/engine: test-only Items source -> Stripe node, Create; customer, amount, currency and metadata.bench_ref " +
 			'by expression from each item; On Error: Continue so that failed items can be counted). The stripe SDK 23.1.0 does the same creates through a promise pool ' +
 			`at the node's concurrency (${DEFAULT_CONCURRENCY}), SDK defaults otherwise (maxNetworkRetries 2, its own idempotency keys, no rate limiter). The sandbox runs in a child process. ` +
-			"It only accepts test keys, for which the node's default ceiling is 24 requests/s, so the node runs with Max Requests per Second = 100 to match the sandbox's limit of 100/s. " +
+			"It only accepts test keys, for which the node's default ceiling is Stripe's test-mode 25 requests/s, so the node runs with Max Requests per Second = 100 to match the sandbox's limit of 100/s. " +
 			'Both clients are warmed up (package loaded, JIT) before (a).',
 		'',
 	);

@@ -239,7 +239,7 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		default: 0,
 		typeOptions: { minValue: 0, maxValue: 1000 },
 		description:
-			'Ceiling on the request rate (read from the first item). 0 picks Stripe\'s limit for the key: 24/s for test keys, 95/s for live keys. The node slows down by itself when Stripe still answers 429.',
+			'Ceiling on the request rate (read from the first item). 0 picks Stripe\'s limit for the key: 25/s for test keys, 100/s for live keys. Requests are spaced a little under the ceiling, and the node slows down by itself when Stripe still answers 429.',
 	},
 };
 

@@ -6,6 +6,11 @@
 # Progress goes to stderr. Prints the cache folder on its last line (stdout).
 set -euo pipefail
 
+# Run from `npm test`, this script inherits npm's configuration as npm_config_* variables, including this project's
+# ignore-scripts=true, under which `npm rebuild sqlite3` below reports success without building anything.
+# Provisioning uses npm's own defaults instead.
+for name in $(env | sed -n 's/^\([Nn][Pp][Mm]_[Cc][Oo][Nn][Ff][Ii][Gg]_[^=]*\)=.*/\1/p'); do unset "$name"; done
+
 NODE_VERSION=24.21.0
 N8N_VERSION=2.40.7
 CACHE_DIR="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-stripe-customer-balance}"
@@ -84,12 +89,12 @@ if [ ! -f "$N8N_DIR/.done" ]; then
   [ -f "$N8N_DIR/node_modules/n8n/bin/n8n" ] || { say "npm install did not produce node_modules/n8n"; exit 1; }
   say "n8n $N8N_VERSION downloaded ($(elapsed)); building sqlite3 for Node $NODE_VERSION from source (about 2 minutes)"
   start_heartbeat "compiling sqlite3"
-  (cd "$N8N_DIR" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --nodedir="$NODE_HOME" 2>&1 | filter_npm)
+  (cd "$N8N_DIR" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false --nodedir="$NODE_HOME" 2>&1 | filter_npm)
   stop_heartbeat
   # A failed native build can still end with exit 0: check that Node 24 loads it.
   (cd "$N8N_DIR" && "$NODE_HOME/bin/node" -e "require('sqlite3')") || { say "sqlite3 does not load in Node $NODE_VERSION"; exit 1; }
   say "sqlite3 ready ($(elapsed)); building isolated-vm (n8n's expression sandbox) for Node $NODE_VERSION"
-  (cd "$N8N_DIR" && PATH="$NODE_HOME/bin:$PATH" npm rebuild isolated-vm --nodedir="$NODE_HOME" 2>&1 | filter_npm) \
+  (cd "$N8N_DIR" && PATH="$NODE_HOME/bin:$PATH" npm rebuild isolated-vm --ignore-scripts=false --nodedir="$NODE_HOME" 2>&1 | filter_npm) \
     || say "isolated-vm did not build; n8n falls back to its legacy expression engine"
   version=$("$NODE_HOME/bin/node" "$N8N_DIR/node_modules/n8n/bin/n8n" --version)
   [ "$version" = "$N8N_VERSION" ] || { say "n8n --version printed '$version', expected $N8N_VERSION"; exit 1; }

@@ -28,10 +28,6 @@ export class RateLimiter {
 		this.rate = ceiling;
 	}
 
-	get currentRate(): number {
-		return this.rate;
-	}
-
 	/** Waits for this request's turn; one loop hands out the turns in order. */
 	async acquire(): Promise<void> {
 		await new Promise<void>((resolve) => {

@@ -11,6 +11,7 @@ import {
 
 import { checkBaseUrl, checkSecretKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
 import { encodeForm, type FormValue } from '../encoding';
+import { networkReason } from './networkErrors';
 import { detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
 import { RateLimiter, defaultRequestsPerSecond } from './rateLimiter';
@@ -41,40 +42,6 @@ export interface StripeCall {
 export const DEFAULT_CALL_OPTIONS: CallOptions = { apiVersion: PINNED_API_VERSION, maxRetries: 2, timeoutMs: 80_000 };
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
-
-const NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'EPIPE',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'ENETDOWN',
-	'EAI_AGAIN',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'UND_ERR_SOCKET',
-	'UND_ERR_CONNECT_TIMEOUT',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
-]);
-
-/** The network failure behind an error n8n wrapped, if that is what it is (reset, refused, timeout…). */
-function networkReason(error: unknown): string | undefined {
-	const seen = new Set<unknown>();
-	for (let current = error; typeof current === 'object' && current !== null && !seen.has(current); ) {
-		seen.add(current);
-		const { code, message } = current as { code?: unknown; message?: unknown };
-		if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-			return typeof message === 'string' && /timeout/i.test(message) ? 'timed out' : code;
-		}
-		if (typeof message === 'string' && /socket hang up|timeout of \d+ms exceeded/i.test(message)) {
-			return /timeout/i.test(message) ? 'timed out' : 'connection closed';
-		}
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
-}
 
 function header(headers: unknown, name: string): string | undefined {
 	if (typeof headers !== 'object' || headers === null) return undefined;

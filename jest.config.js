@@ -2,6 +2,8 @@
 module.exports = {
 	testEnvironment: 'node',
 	testMatch: ['<rootDir>/test/**/*.test.ts'],
+	// The heavy suites have scripts of their own (npm run test:queue, test:compat, test:browser); `npm test` leaves them out.
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/(queue|compat|browser)/'],
 	// Type-checking is `npm run typecheck`; here TypeScript is only transpiled, which keeps the suite fast.
 	transform: { '^.+\\.ts$': ['ts-jest', {}] },
 	testTimeout: 60_000,

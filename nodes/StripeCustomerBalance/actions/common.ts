@@ -189,7 +189,7 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		type: 'string',
 		default: '',
 		description:
-			'Stripe applies a write once per key for 24 hours; a repeat replays the first answer. By default a key is derived from the execution, node, item and request, so n8n\'s retries never write twice. Set your own (e.g. an order ID from an expression) to also be safe across separate executions. At most 255 characters.',
+			"Stripe applies a write once per key for 24 hours; a repeat replays the first answer. By default each item's key is derived from the execution, node and item, and survives Retry On Fail and n8n's Retry of a failed execution, so they never write twice. Set your own (e.g. an order ID from an expression) to also be safe across separate executions: a webhook delivered twice, a step re-run in the editor, a crash. At most 255 characters.",
 	},
 	stripeAccount: {
 		displayName: 'Stripe Account',
@@ -213,7 +213,7 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		default: 2,
 		typeOptions: { minValue: 0, maxValue: 10 },
 		description:
-			'How often a request is retried after a network error, timeout, 409, 429 or 5xx, with backoff and the same idempotency key',
+			'How often a request is retried after a network error, timeout, 409 or 5xx, with backoff and the same idempotency key. A 429 (Stripe\'s rate limit, or the customer busy with another write) is waited out for up to Timeout instead, and not counted here.',
 	},
 	timeout: {
 		displayName: 'Timeout (Ms)',
@@ -221,7 +221,7 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		type: 'number',
 		default: 80000,
 		typeOptions: { minValue: 1000, maxValue: 600000 },
-		description: 'How long to wait for one answer from Stripe before retrying',
+		description: 'How long to wait for one answer from Stripe before retrying; also how long a request may wait out 429s',
 	},
 	concurrency: {
 		displayName: 'Concurrency',
@@ -239,7 +239,7 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		default: 0,
 		typeOptions: { minValue: 0, maxValue: 1000 },
 		description:
-			'Ceiling on the request rate (read from the first item). 0 picks Stripe\'s limit for the key: 25/s for test keys, 100/s for live keys. Requests are spaced a little under the ceiling, and the node slows down by itself when Stripe still answers 429.',
+			'Ceiling on the request rate (read from the first item). 0 picks Stripe\'s limit for the key: 25/s for test keys, 100/s for live keys. All executions running in this n8n process share one ceiling per Stripe account (the lowest any of them set). Requests are spaced a little under it, and the node slows down by itself when Stripe still answers 429.',
 	},
 };
 

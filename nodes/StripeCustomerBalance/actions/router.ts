@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { JobRunner, type Job } from '../execution/runJobs';
-import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson } from '../transport';
+import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson, isAlreadySent } from '../transport';
 import { InvalidInput, positiveInteger } from '../validation';
 import { readOptions } from './common';
 import { ParameterReader } from './parameters';
@@ -67,15 +67,26 @@ function errorItem(context: IExecuteFunctions, error: NodeApiError | NodeOperati
 }
 
 /**
- * The execution id; where n8n gives none, a random id kept in the node's execution context, which n8n keeps across
- * Retry On Fail, so retries of this execution still reuse their keys.
+ * The id of the execution that first ran this node (a random id where n8n gives none), kept in the node's context.
+ * n8n keeps that context across Retry On Fail, and stores it with a failed execution, from which its Retry starts
+ * under a new execution id: the retried writes carry the first attempt's keys.
  */
-function executionScope(context: IExecuteFunctions): string {
-	const executionId = context.getExecutionId();
-	if (executionId) return `execution:${executionId}`;
+function idempotencyScope(context: IExecuteFunctions): string {
 	const nodeContext = context.getContext('node');
-	if (typeof nodeContext.idempotencyScope !== 'string') nodeContext.idempotencyScope = `random:${randomUUID()}`;
+	if (typeof nodeContext.idempotencyScope !== 'string') {
+		const executionId = context.getExecutionId();
+		nodeContext.idempotencyScope = executionId ? `execution:${executionId}` : `random:${randomUUID()}`;
+	}
 	return nodeContext.idempotencyScope as string;
+}
+
+/** Items Stripe had already applied with other values: they were not sent again, which must not pass unnoticed. */
+function alreadySentError(errors: Map<number, NodeApiError>): NodeApiError {
+	const [first] = errors.values();
+	if (errors.size === 1) return first;
+	const indexes = [...errors.keys()];
+	first.message = `Items ${indexes.slice(0, -1).join(', ')} and ${indexes[indexes.length - 1]} were already sent to Stripe by an earlier attempt of this execution, with other values: they were not sent again`;
+	return first;
 }
 
 function executionSettings(parameters: ParameterReader): { concurrency: number; maxRequestsPerSecond?: number } {
@@ -117,7 +128,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		settings = executionSettings(parameters);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
-			idempotencyKeys: new IdempotencyKeys(executionScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
+			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
 		});
 	} catch (error) {
 		const wrapped = itemError(this, error, 0);
@@ -129,7 +140,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const prepare = (itemIndex: number): Job<IDataObject[]> | undefined => {
 		try {
 			const item: PreparedItem = operation.prepare(parameters, itemIndex);
-			return { lane: item.lane, run: async () => await item.run(client) };
+			const { lane } = item;
+			return {
+				lane,
+				run: async () => (lane ? await client.oneAtATime(lane, async () => await item.run(client)) : await item.run(client)),
+			};
 		} catch (error) {
 			fail(error, itemIndex);
 			return undefined;
@@ -138,7 +153,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let runner: JobRunner<IDataObject[]>;
 	if (continueOnFail) {
 		// A bad item cannot stop the others here, so each item goes out as soon as it is prepared.
-		runner = new JobRunner(settings.concurrency, false);
+		runner = new JobRunner(settings.concurrency, () => false);
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const job = prepare(itemIndex);
 			if (job) runner.add(itemIndex, job);
@@ -147,13 +162,23 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} else {
 		// Every item is validated before anything is sent: one bad item stops the run with nothing written.
 		const jobs = items.map((_, itemIndex) => prepare(itemIndex));
-		runner = new JobRunner(settings.concurrency, true);
+		// An item an earlier attempt already sent stops nothing: the others still go out, then the node reports it.
+		runner = new JobRunner(settings.concurrency, (error) => !isAlreadySent(error));
 		jobs.forEach((job, itemIndex) => job && runner.add(itemIndex, job));
 	}
-	const results = await runner.close();
+	let results: Awaited<ReturnType<typeof runner.close>>;
+	try {
+		results = await runner.close();
+	} finally {
+		client.close();
+	}
+	const alreadySent = new Map<number, NodeApiError>();
 	results.forEach((result, itemIndex) => {
-		if (result && !result.ok) fail(result.error, itemIndex);
+		if (!result || result.ok) return;
+		if (!continueOnFail && isAlreadySent(result.error)) alreadySent.set(itemIndex, itemError(this, result.error, itemIndex) as NodeApiError);
+		else fail(result.error, itemIndex);
 	});
+	if (alreadySent.size > 0) throw alreadySentError(alreadySent);
 	return [
 		items.flatMap((_, itemIndex): INodeExecutionData[] => {
 			const failure = failures.get(itemIndex);

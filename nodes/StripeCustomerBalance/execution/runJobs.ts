@@ -2,7 +2,7 @@
  * Runs one job per item with a bounded number in flight. Jobs that share a lane (writes to one customer) run one at a
  * time in input order, because Stripe locks a customer during a write and answers overlapping writes with lock_timeout.
  * Jobs may be added while others already run (items are sent while later ones are still being prepared); after a
- * failure with `stopOnFailure`, no new job starts and the ones in flight finish.
+ * failure that `stopsOthers` says must stop the run, no new job starts and the ones in flight finish.
  */
 export interface Job<T> {
 	lane?: string;
@@ -36,7 +36,7 @@ export class JobRunner<T> {
 
 	private readonly finished: Promise<void>;
 
-	constructor(concurrency: number, private readonly stopOnFailure: boolean) {
+	constructor(concurrency: number, private readonly stopsOthers: (error: unknown) => boolean) {
 		this.finished = Promise.all(Array.from({ length: Math.max(1, concurrency) }, async () => await this.work())).then(() => undefined);
 	}
 
@@ -81,7 +81,7 @@ export class JobRunner<T> {
 					this.results[index] = { ok: true, value: await (this.jobs.get(index) as Job<T>).run() };
 				} catch (error) {
 					this.results[index] = { ok: false, error };
-					if (this.stopOnFailure) {
+					if (this.stopsOthers(error)) {
 						this.stopped = true;
 						this.wakeAll();
 					}
@@ -100,7 +100,7 @@ export class JobRunner<T> {
 
 /** All jobs known up front: run them and return the results in input order. */
 export async function runJobs<T>(jobs: Array<Job<T> | undefined>, concurrency: number, stopOnFailure: boolean): Promise<JobResult<T>[]> {
-	const runner = new JobRunner<T>(concurrency, stopOnFailure);
+	const runner = new JobRunner<T>(concurrency, () => stopOnFailure);
 	jobs.forEach((job, index) => job && runner.add(index, job));
 	const results = await runner.close();
 	return Array.from({ length: jobs.length }, (_, index) => results[index]);

@@ -12,10 +12,11 @@ import {
 import { checkBaseUrl, checkSecretKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
 import { encodeForm, type FormValue } from '../encoding';
 import { networkReason } from './networkErrors';
-import { detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
+import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
-import { RateLimiter, defaultRequestsPerSecond } from './rateLimiter';
-import { backoffMs, isRetryable, type Outcome } from './retryPolicy';
+import { accountId, platformAccountId, processAccounts, type AccountPacer } from './accountRegistry';
+import { defaultRequestsPerSecond } from './rateLimiter';
+import { backoffMs, isRetryable, isWaitable, type Outcome } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'stripeCustomerBalanceApi';
 
@@ -60,16 +61,23 @@ function parseBody(body: unknown): unknown {
 }
 
 /**
- * The one place that talks to Stripe: credentials checked once, every request paced by the rate limiter, writes
- * made idempotent, failures retried by the retry policy, and failures turned into NodeApiErrors carrying Stripe's words.
+ * The one place that talks to Stripe: credentials checked once, every request paced by its account's pacer (shared by
+ * every execution of this process), writes made idempotent, failures retried by the retry policy, and failures turned
+ * into NodeApiErrors carrying Stripe's words.
  */
 export class StripeClient {
+	/** The pacers this client holds to its own ceiling (Max Requests per Second), until `close()`. */
+	private readonly joined = new Set<AccountPacer>();
+
 	private constructor(
 		private readonly context: Context,
 		/** Read and checked once, then handed to every request, which spares n8n fetching and decrypting them each time. */
 		private readonly credentials: ICredentialsDecrypted,
 		private readonly baseUrl: string,
-		private readonly limiter: RateLimiter,
+		/** The platform account's id in the process registry (a digest of key and base URL). */
+		private readonly platformAccount: string,
+		private readonly defaultCeiling: number,
+		private readonly ceiling: number | undefined,
 		private readonly idempotencyKeys: IdempotencyKeys | undefined,
 	) {}
 
@@ -82,7 +90,6 @@ export class StripeClient {
 		if ('problem' in secret) throw new NodeOperationError(context.getNode(), secret.problem);
 		const target = checkBaseUrl(credentials.baseUrl);
 		if ('problem' in target) throw new NodeOperationError(context.getNode(), target.problem);
-		const rate = settings.maxRequestsPerSecond ?? defaultRequestsPerSecond(secret.key);
 		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 		const decrypted: ICredentialsDecrypted = {
 			id: reference?.id ?? '',
@@ -90,11 +97,30 @@ export class StripeClient {
 			type: CREDENTIAL_TYPE,
 			data: credentials,
 		};
-		return new StripeClient(context, decrypted, target.baseUrl, new RateLimiter(rate), settings.idempotencyKeys);
+		return new StripeClient(
+			context,
+			decrypted,
+			target.baseUrl,
+			platformAccountId(secret.key, target.baseUrl),
+			defaultRequestsPerSecond(secret.key),
+			settings.maxRequestsPerSecond,
+			settings.idempotencyKeys,
+		);
 	}
 
 	get node(): INode {
 		return this.context.getNode();
+	}
+
+	/** Runs `write` once every earlier write to this customer lane, from any execution of this process, has finished. */
+	async oneAtATime<T>(customerLane: string, write: () => Promise<T>): Promise<T> {
+		return await processAccounts.oneAtATime(this.platformAccount, customerLane, write);
+	}
+
+	/** Lets go of this client's ceiling: the account's pacer goes back to the ceilings of the executions still running. */
+	close(): void {
+		for (const pacer of this.joined) pacer.leave(this);
+		this.joined.clear();
 	}
 
 	async send(call: StripeCall): Promise<IDataObject> {
@@ -105,8 +131,7 @@ export class StripeClient {
 		if (options.stripeAccount) headers['Stripe-Account'] = options.stripeAccount;
 		if (method === 'POST') {
 			headers['Content-Type'] = 'application/x-www-form-urlencoded';
-			headers['Idempotency-Key'] =
-				options.idempotencyKey ?? this.derivedKey(itemIndex, method, path, encoded, options.stripeAccount);
+			headers['Idempotency-Key'] = options.idempotencyKey ?? this.derivedKey(itemIndex, method, options.stripeAccount);
 		}
 		const request: IHttpRequestOptions = {
 			method,
@@ -117,27 +142,51 @@ export class StripeClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
+		const pacer = this.pacer(options.stripeAccount);
+		const waitUntil = Date.now() + options.timeoutMs;
 
+		// Failures count against Max Retries; a 429 (rate limit, customer lock) is a wait, bounded by the Timeout.
+		let failures = 0;
+		let waits = 0;
 		for (let attempt = 1; ; attempt++) {
-			await this.limiter.acquire();
+			await pacer.acquire();
 			const outcome = await this.attempt(request);
-			if (outcome.kind === 'reply' && outcome.statusCode < 300) {
-				this.limiter.onSuccess();
-				return (outcome.body ?? {}) as IDataObject;
+			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;
+			if (outcome.kind === 'reply' && outcome.code === 'rate_limit') pacer.onRateLimited();
+			if (outcome.kind === 'reply' && outcome.details.type === 'idempotency_error' && outcome.statusCode === 400) {
+				const key = headers['Idempotency-Key'];
+				throw toNodeApiError(this.node, alreadySentDetails(outcome.details, itemIndex, key, options.idempotencyKey !== undefined), itemIndex);
 			}
-			if (outcome.kind === 'reply' && outcome.statusCode === 429 && outcome.code === 'rate_limit') {
-				this.limiter.onRateLimited();
+			if (isWaitable(outcome.policy, outcome.kind === 'reply' ? outcome.code : undefined)) {
+				waits += 1;
+				const delay = backoffMs(Math.min(waits, 3), outcome.policy);
+				if (Date.now() + delay > waitUntil) {
+					const waited = `still answering 429 after ${Math.round(options.timeoutMs / 1000)} s (Options > Timeout)`;
+					throw toNodeApiError(this.node, { ...outcome.details, message: `${outcome.details.message} Stripe was ${waited}.`, attempts: attempt }, itemIndex);
+				}
+				await sleep(delay);
+				continue;
 			}
-			if (!outcome.retryable || attempt > options.maxRetries) {
+			failures += 1;
+			if (!outcome.retryable || failures > options.maxRetries) {
 				throw toNodeApiError(this.node, { ...outcome.details, attempts: attempt }, itemIndex);
 			}
-			await sleep(backoffMs(attempt, outcome.policy));
+			await sleep(backoffMs(failures, outcome.policy));
 		}
 	}
 
-	private derivedKey(itemIndex: number, method: string, path: string, body: string, account?: string): string {
+	private pacer(stripeAccount: string | undefined): AccountPacer {
+		const pacer = processAccounts.pacer(accountId(this.platformAccount, stripeAccount), this.defaultCeiling);
+		if (this.ceiling !== undefined && !this.joined.has(pacer)) {
+			pacer.join(this, this.ceiling);
+			this.joined.add(pacer);
+		}
+		return pacer;
+	}
+
+	private derivedKey(itemIndex: number, method: string, account?: string): string {
 		if (!this.idempotencyKeys) throw new NodeOperationError(this.node, 'Writes need an idempotency key scope');
-		return this.idempotencyKeys.keyFor(itemIndex, method, path, body, account);
+		return this.idempotencyKeys.keyFor(itemIndex, method, account);
 	}
 
 	private async attempt(request: IHttpRequestOptions): Promise<

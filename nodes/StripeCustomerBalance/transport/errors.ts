@@ -11,6 +11,10 @@ export interface StripeErrorDetails {
 	statusCode?: number;
 	requestId?: string;
 	attempts?: number;
+	/** What to do about it, in the user's terms. */
+	hint?: string;
+	/** Stripe had already applied this write (same idempotency key, other values): it was not sent again. */
+	alreadySent?: boolean;
 }
 
 function stringField(source: Record<string, unknown>, name: string): string | undefined {
@@ -37,7 +41,7 @@ export function detailsFromReply(statusCode: number, body: unknown, requestId: s
 }
 
 function describe(details: StripeErrorDetails): string {
-	return [
+	const facts = [
 		details.code && `code: ${details.code}`,
 		details.param && `param: ${details.param}`,
 		details.statusCode && `HTTP ${details.statusCode}`,
@@ -47,6 +51,37 @@ function describe(details: StripeErrorDetails): string {
 	]
 		.filter(Boolean)
 		.join(' · ');
+	return details.hint ? `${details.hint}\n${facts}` : facts;
+}
+
+/**
+ * Stripe refuses a key it has seen with other values (400 idempotency_error). For a derived key that means an earlier
+ * attempt of this execution already wrote this item, before n8n's Retry with the saved workflow changed its values.
+ */
+export function alreadySentDetails(
+	reply: StripeErrorDetails,
+	itemIndex: number,
+	idempotencyKey: string,
+	keyFromUser: boolean,
+): StripeErrorDetails {
+	if (keyFromUser) {
+		return {
+			...reply,
+			alreadySent: true,
+			message: `Stripe already applied a write with this Idempotency Key (${idempotencyKey}) and other values: item ${itemIndex} was not sent again`,
+			hint: 'Stripe applies one write per key, for 24 hours. If this is another write, give it a key of its own (Options > Idempotency Key).',
+		};
+	}
+	return {
+		...reply,
+		alreadySent: true,
+		message: `Item ${itemIndex} was already sent to Stripe by an earlier attempt of this execution, with other values: it was not sent again`,
+		hint: "The workflow was changed before n8n's Retry, and Stripe keeps the first write, so nothing was written twice. Check the transaction in Stripe. To finish this execution with the values first sent, retry it with the original workflow.",
+	};
+}
+
+export function isAlreadySent(error: unknown): boolean {
+	return detailsOf(error)?.alreadySent === true;
 }
 
 export function toNodeApiError(node: INode, details: StripeErrorDetails, itemIndex: number): NodeApiError {

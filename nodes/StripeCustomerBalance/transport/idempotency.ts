@@ -1,21 +1,24 @@
 import { createHash } from 'crypto';
 
 /**
- * Derives one Idempotency-Key per write from where it comes from in n8n: the execution, the node, the run, the item,
- * and what is sent. n8n's Retry On Fail re-runs the node with the same execution id and run index, so a retried write
- * carries the key of the first attempt and Stripe replays its answer instead of writing again.
+ * Derives one Idempotency-Key per write from where it comes from in n8n: the execution scope, the node, the run and
+ * the item. Not from what is sent: n8n's Retry with the saved workflow may change an item's values, and the retried
+ * write must still carry the first attempt's key, so Stripe replays (same values) or refuses (other values) instead of
+ * writing again. Retry On Fail and n8n's Retry both re-run the node with the same run index and the same scope (kept
+ * in the node's context, which n8n stores with the execution).
  */
 export class IdempotencyKeys {
 	private readonly scope: string;
 
-	/** `executionScope`: the execution id, or (when n8n gives none) a random id kept for the execution. */
+	/** `executionScope`: the first execution's id, or (when n8n gives none) a random id, kept in the node's context. */
 	constructor(executionScope: string, nodeId: string, runIndex: number) {
 		this.scope = JSON.stringify([executionScope, nodeId, runIndex]);
 	}
 
-	keyFor(itemIndex: number, method: string, path: string, body: string, stripeAccount: string | undefined): string {
+	/** An item makes at most one write, so the item names it; the account keeps keys apart as Stripe does. */
+	keyFor(itemIndex: number, method: string, stripeAccount: string | undefined): string {
 		const digest = createHash('sha256')
-			.update(JSON.stringify([this.scope, itemIndex, method, path, body, stripeAccount ?? '']))
+			.update(JSON.stringify([this.scope, itemIndex, method, stripeAccount ?? '']))
 			.digest('base64url');
 		return `n8n-${digest}`;
 	}

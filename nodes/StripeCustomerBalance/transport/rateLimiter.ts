@@ -2,7 +2,8 @@ import { sleep } from 'n8n-workflow';
 
 /**
  * Spaces requests evenly at a ceiling of requests per second (no bursts, so Stripe's per-second window is never
- * overrun), backs off when Stripe answers 429 rate_limit anyway (another client shares the key), and creeps back up.
+ * overrun), backs off when Stripe answers 429 rate_limit anyway (another process or client shares the key), and
+ * climbs back to the ceiling over the following seconds.
  */
 // Turns follow a fixed schedule a little under the ceiling, which leaves room for the jitter between handing out a
 // turn and the request reaching Stripe. Timers fire late, so a late turn is made up, by at most CATCH_UP turns, and
@@ -10,9 +11,10 @@ import { sleep } from 'n8n-workflow';
 const PACING_MARGIN = 0.95;
 const CATCH_UP = 1;
 
-export class RateLimiter {
-	private rate: number;
+/** After a 429, the rate climbs back to the ceiling by this share of the ceiling per second (75% to 100% in 5 s). */
+const RECOVERY_PER_SECOND = 0.05;
 
+export class RateLimiter {
 	private nextSlot = 0;
 
 	private readonly waiting: Array<() => void> = [];
@@ -22,10 +24,21 @@ export class RateLimiter {
 
 	private pumping = false;
 
+	/** The rate right after the last slowdown; undefined once it has recovered to the ceiling. */
+	private slowedTo: number | undefined;
+
 	private lastSlowdown = 0;
 
-	constructor(private readonly ceiling: number) {
-		this.rate = ceiling;
+	constructor(private ceiling: number) {}
+
+	/** Requests waiting for a turn: a limiter with none may be dropped. */
+	get queued(): number {
+		return this.waiting.length;
+	}
+
+	/** A new ceiling applies to the next turn; a rate slowed by 429s stays slowed and recovers toward it. */
+	setCeiling(ceiling: number): void {
+		this.ceiling = ceiling;
 	}
 
 	/** Waits for this request's turn; one loop hands out the turns in order. */
@@ -36,14 +49,23 @@ export class RateLimiter {
 		});
 	}
 
+	private rateAt(now: number): number {
+		if (this.slowedTo === undefined) return this.ceiling;
+		const recovered = this.slowedTo + (this.ceiling * RECOVERY_PER_SECOND * (now - this.lastSlowdown)) / 1000;
+		if (recovered < this.ceiling) return recovered;
+		this.slowedTo = undefined;
+		return this.ceiling;
+	}
+
 	private async pump(): Promise<void> {
 		this.pumping = true;
 		// Time spent idle is not credit for a burst.
 		this.nextSlot = Math.max(this.nextSlot, Date.now());
 		while (this.waiting.length > 0) {
 			const now = Date.now();
+			const rate = this.rateAt(now);
 			while (this.handedOut.length > 0 && this.handedOut[0] <= now - 1000) this.handedOut.shift();
-			const windowFull = this.handedOut.length >= Math.max(1, Math.floor(this.rate));
+			const windowFull = this.handedOut.length >= Math.max(1, Math.floor(rate));
 			const wait = Math.max(this.nextSlot - now, windowFull ? this.handedOut[0] + 1000 - now : 0);
 			if (wait > 0) {
 				await sleep(wait);
@@ -51,7 +73,7 @@ export class RateLimiter {
 			}
 			(this.waiting.shift() as () => void)();
 			this.handedOut.push(now);
-			const interval = 1000 / (this.rate * PACING_MARGIN);
+			const interval = 1000 / (rate * PACING_MARGIN);
 			this.nextSlot = Math.max(this.nextSlot + interval, Date.now() - CATCH_UP * interval);
 		}
 		this.pumping = false;
@@ -61,12 +83,8 @@ export class RateLimiter {
 	onRateLimited(): void {
 		const now = Date.now();
 		if (now - this.lastSlowdown < 1000) return;
+		this.slowedTo = Math.max(1, this.rateAt(now) * 0.75);
 		this.lastSlowdown = now;
-		this.rate = Math.max(1, this.rate * 0.75);
-	}
-
-	onSuccess(): void {
-		if (this.rate < this.ceiling) this.rate = Math.min(this.ceiling, this.rate + this.ceiling / 50);
 	}
 }
 

@@ -1,7 +1,8 @@
 /**
  * When to try a request again, after stripe-node's policy: network failures, timeouts, 409, 429 and 5xx are retried with
- * the same idempotency key, and Stripe's `Stripe-Should-Retry` header overrides the status. Unlike stripe-node, 429s are
- * always retried: the node paces itself, so a 429 means a burst from elsewhere or a customer lock, both short-lived.
+ * the same idempotency key, and Stripe's `Stripe-Should-Retry` header overrides the status. Unlike stripe-node, a 429
+ * for the rate limit or a customer lock is always waited out: the node paces itself, so such a 429 means traffic from
+ * another process or client, which passes.
  */
 export type Outcome =
 	| { kind: 'network'; reason: string }
@@ -12,6 +13,16 @@ export function isRetryable(outcome: Outcome): boolean {
 	if (outcome.shouldRetryHeader === 'true') return true;
 	if (outcome.shouldRetryHeader === 'false') return false;
 	return outcome.statusCode === 409 || outcome.statusCode === 429 || outcome.statusCode >= 500;
+}
+
+/** A 429 for the rate limit or a customer lock: waited out within the Timeout, not counted against Max Retries. */
+export function isWaitable(outcome: Outcome, code: string | undefined): boolean {
+	return (
+		outcome.kind === 'reply' &&
+		outcome.statusCode === 429 &&
+		outcome.shouldRetryHeader !== 'false' &&
+		(code === 'rate_limit' || code === 'lock_timeout')
+	);
 }
 
 const INITIAL_DELAY_MS = 500;

@@ -80,12 +80,27 @@ function idempotencyScope(context: IExecuteFunctions): string {
 	return nodeContext.idempotencyScope as string;
 }
 
-/** Items Stripe had already applied with other values: they were not sent again, which must not pass unnoticed. */
+/** "3", "0-18 and 21-29": item indexes (ascending) as ranges. */
+function itemRanges(indexes: number[]): string {
+	const ranges: string[] = [];
+	for (let start = 0; start < indexes.length; ) {
+		let end = start;
+		while (end + 1 < indexes.length && indexes[end + 1] === indexes[end] + 1) end++;
+		ranges.push(end === start ? `${indexes[start]}` : `${indexes[start]}-${indexes[end]}`);
+		start = end + 1;
+	}
+	return ranges.length === 1 ? ranges[0] : `${ranges.slice(0, -1).join(', ')} and ${ranges[ranges.length - 1]}`;
+}
+
+/**
+ * Items Stripe had already applied with other values were not sent again. The money is right, but the values the
+ * workflow now holds were not applied, which must not pass unnoticed: the node fails, after every other item was sent.
+ */
 function alreadySentError(errors: Map<number, NodeApiError>): NodeApiError {
 	const [first] = errors.values();
 	if (errors.size === 1) return first;
 	const indexes = [...errors.keys()];
-	first.message = `Items ${indexes.slice(0, -1).join(', ')} and ${indexes[indexes.length - 1]} were already sent to Stripe by an earlier attempt of this execution, with other values: they were not sent again`;
+	first.message = `Items ${itemRanges(indexes)} were already sent to Stripe by an earlier attempt of this execution, with other values: they were not sent again`;
 	return first;
 }
 

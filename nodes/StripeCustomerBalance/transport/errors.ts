@@ -76,7 +76,7 @@ export function alreadySentDetails(
 		...reply,
 		alreadySent: true,
 		message: `Item ${itemIndex} was already sent to Stripe by an earlier attempt of this execution, with other values: it was not sent again`,
-		hint: "The workflow was changed before n8n's Retry, and Stripe keeps the first write, so nothing was written twice. Check the transaction in Stripe. To finish this execution with the values first sent, retry it with the original workflow.",
+		hint: "The workflow was changed before n8n's Retry, and Stripe keeps the first write, so nothing was written twice. Check the transaction in Stripe: to apply the new values, change it with Update (description, metadata) or make a new credit for a different amount. Retrying again will not send it either.",
 	};
 }
 

@@ -1,0 +1,152 @@
+/**
+ * Between executions of one n8n process: executions that run at once share one pacer per Stripe account and queue
+ * for each customer's lock, a 429 is a wait rather than a failure, and Stripe's refusal of a key it saw with other
+ * values is reported as "already sent", never written again. (n8n's Retry itself is tested in the real server:
+ * test/e2e/betweenExecutions.e2e.test.ts.)
+ */
+import { createFromItem, runStripe, useSandbox, writesTo } from './support';
+
+const sandbox = useSandbox();
+
+const credit = (customer: string, amount = -100) => ({ customer, amount, currency: 'usd' });
+
+/** The most requests that arrived at the sandbox within any one second. */
+function busiestSecond(arrivals: number[]): number {
+	const sorted = [...arrivals].sort((a, b) => a - b);
+	let most = 0;
+	for (let first = 0, last = 0; last < sorted.length; last++) {
+		while (sorted[last] - sorted[first] >= 1000) first++;
+		most = Math.max(most, last - first + 1);
+	}
+	return most;
+}
+
+describe('executions running at once share one pacer per Stripe account', () => {
+	it('two executions of 200 items each never exceed the ceiling together, and Stripe answers no 429', async () => {
+		const customers = Array.from({ length: 400 }, () => sandbox().createCustomer({}).id);
+		sandbox().setFaults({ rateLimitPerSecond: 100 });
+		const parameters = createFromItem({ options: { maxRequestsPerSecond: 100 } });
+		const [first, second] = await Promise.all([
+			runStripe(sandbox(), customers.slice(0, 200).map((customer) => credit(customer)), parameters),
+			runStripe(sandbox(), customers.slice(200).map((customer) => credit(customer)), parameters),
+		]);
+
+		expect([first.status, second.status]).toEqual(['success', 'success']);
+		expect(sandbox().stats.rateLimited).toBe(0);
+		expect(sandbox().transactions()).toHaveLength(400);
+		expect(busiestSecond(writesTo(sandbox()).map((request) => request.at))).toBeLessThanOrEqual(100);
+		// Both ran at the same time, interleaved, rather than one after the other.
+		const firstKeys = new Set(first.output('Stripe').map((item) => item.json.id));
+		const order = sandbox().transactions().map((transaction) => (firstKeys.has(transaction.id) ? 1 : 2));
+		expect(order.slice(0, 100)).toContain(1);
+		expect(order.slice(0, 100)).toContain(2);
+	});
+
+	it('the lowest Max Requests per Second of the executions running holds for all of them while it runs', async () => {
+		const customers = Array.from({ length: 40 }, () => sandbox().createCustomer({}).id);
+		const [slowOnes, fastOnes] = [customers.slice(0, 20), customers.slice(20)];
+		sandbox().setFaults({ rateLimitPerSecond: 100 });
+		const slow = runStripe(sandbox(), slowOnes.map((customer) => credit(customer)), createFromItem({ options: { maxRequestsPerSecond: 10, concurrency: 1 } }));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const fast = runStripe(sandbox(), fastOnes.map((customer) => credit(customer)), createFromItem({ options: { maxRequestsPerSecond: 100 } }));
+		await Promise.all([slow, fast]);
+
+		const writes = writesTo(sandbox());
+		const slowEnds = Math.max(...writes.filter((request) => slowOnes.some((id) => request.path.includes(id))).map((request) => request.at));
+		const whileSlowRuns = writes.filter((request) => request.at <= slowEnds);
+		expect(whileSlowRuns.filter((request) => fastOnes.some((id) => request.path.includes(id))).length).toBeGreaterThan(0);
+		expect(busiestSecond(whileSlowRuns.map((request) => request.at))).toBeLessThanOrEqual(10);
+		expect(sandbox().transactions()).toHaveLength(40);
+	});
+});
+
+describe('writes to one customer from many executions go one at a time, in arrival order', () => {
+	it('20 executions crediting one customer at once: no lock_timeout, no overlap, every credit once', async () => {
+		const customer = sandbox().createCustomer({}).id;
+		sandbox().setFaults({ latencyMs: 30, lockTimeouts: true });
+		const results = await Promise.all(
+			Array.from({ length: 20 }, async (_, index) =>
+				await runStripe(sandbox(), [credit(customer, -(index + 1))], createFromItem({ options: { maxRetries: 0, maxRequestsPerSecond: 1000 } })),
+			),
+		);
+
+		expect(results.map((result) => result.status)).toEqual(Array(20).fill('success'));
+		expect(sandbox().stats.lockTimeouts).toBe(0);
+		const arrivals = writesTo(sandbox()).map((request) => request.at);
+		arrivals.slice(1).forEach((at, index) => expect(at).toBeGreaterThanOrEqual(arrivals[index] + 30));
+		expect(sandbox().transactions(customer)).toHaveLength(20);
+		expect(sandbox().customer(customer)?.balance).toBe(-210);
+	});
+});
+
+describe('a 429 is a wait, not a failure', () => {
+	it('rate_limit and lock_timeout answers are waited out even with Max Retries 0', async () => {
+		const customer = sandbox().createCustomer({}).id;
+		const fault = (kind: 'rate_limit' | 'lock_timeout') => ({ fault: kind, method: 'POST' as const });
+		sandbox().setFaults({ script: [fault('rate_limit'), fault('lock_timeout'), fault('rate_limit'), fault('lock_timeout')] });
+		const result = await runStripe(sandbox(), [credit(customer, -700)], createFromItem({ options: { maxRetries: 0 } }));
+
+		expect(result.status).toBe('success');
+		expect(writesTo(sandbox())).toHaveLength(5);
+		expect(sandbox().transactions(customer)).toHaveLength(1);
+	});
+
+	it('Max Retries still bounds 5xx: with 0, one 500 fails the item', async () => {
+		const customer = sandbox().createCustomer({}).id;
+		sandbox().setFaults({ script: [{ fault: '500', method: 'POST' }] });
+		const result = await runStripe(sandbox(), [credit(customer)], createFromItem({ options: { maxRetries: 0 } }));
+		expect(result.status).toBe('error');
+		expect(writesTo(sandbox())).toHaveLength(1);
+	});
+
+	it('a 429 that outlasts the Timeout fails, saying so', async () => {
+		const customer = sandbox().createCustomer({}).id;
+		sandbox().setFaults({ script: Array.from({ length: 30 }, () => ({ fault: 'rate_limit' as const, method: 'POST' as const })) });
+		const result = await runStripe(sandbox(), [credit(customer)], createFromItem({ options: { timeout: 2000 } }));
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/still answering 429 after 2 s \(Options > Timeout\)/);
+		expect(sandbox().transactions(customer)).toHaveLength(0);
+	});
+});
+
+describe('a write Stripe already applied with other values is never sent again', () => {
+	const items = (customer: string, amount: number) => [{ ...credit(customer, amount), order: 'SO-1' }];
+	const withOrderKey = (extra: Record<string, unknown> = {}) =>
+		createFromItem({ options: { idempotencyKey: '={{ "order-" + $json.order }}' }, ...extra });
+
+	it('On Error continue: an error item says which item, that it was already sent, and what to do', async () => {
+		const customer = sandbox().createCustomer({}).id;
+		const other = sandbox().createCustomer({}).id;
+		await runStripe(sandbox(), items(customer, -500), withOrderKey());
+		const second = await runStripe(
+			sandbox(),
+			[...items(customer, -900), { ...credit(other, -100), order: 'SO-2' }],
+			withOrderKey(),
+			{ onError: 'continueRegularOutput' },
+		);
+
+		const [refused, written] = second.output('Stripe').map((item) => item.json);
+		expect(refused).toMatchObject({ alreadySent: true, itemIndex: 0, type: 'idempotency_error' });
+		expect(refused.error).toMatch(/Idempotency Key \(order-SO-1\).*item 0 was not sent again/);
+		expect(refused.hint).toMatch(/give it a key of its own/);
+		expect(written).toMatchObject({ object: 'customer_balance_transaction', amount: -100 });
+		expect(sandbox().customer(customer)?.balance).toBe(-500);
+	});
+
+	it('On Error stop: the other items are still sent, then the node fails naming the item', async () => {
+		const customer = sandbox().createCustomer({}).id;
+		const others = [sandbox().createCustomer({}).id, sandbox().createCustomer({}).id];
+		await runStripe(sandbox(), items(customer, -500), withOrderKey());
+		const second = await runStripe(sandbox(), [
+			{ ...credit(others[0], -1), order: 'SO-10' },
+			...items(customer, -900),
+			{ ...credit(others[1], -2), order: 'SO-11' },
+		], withOrderKey());
+
+		expect(second.status).toBe('error');
+		expect(second.error?.message).toMatch(/item 1 was not sent again/);
+		expect(others.map((id) => sandbox().transactions(id).length)).toEqual([1, 1]);
+		expect(sandbox().transactions(customer)).toHaveLength(1);
+	});
+});

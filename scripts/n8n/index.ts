@@ -25,3 +25,5 @@ export * from './run-output';
 export * from './runtime';
 export * from './server';
 export * from './workflows';
+export * from './webhooks';
+export * from './burst';

@@ -303,4 +303,64 @@ export class N8nRestClient {
 		});
 		return result.data;
 	}
+
+	/** GET /rest/workflows/:id (the saved workflow, with the versionId that updates and publishing refer to). */
+	async workflow(id: string): Promise<StoredWorkflow> {
+		return (await this.ok<{ data: StoredWorkflow }>('GET', `/rest/workflows/${id}`)).data;
+	}
+
+	/** PATCH /rest/workflows/:id, as the editor's Save does (the stored versionId guards against lost updates). */
+	async saveWorkflow(id: string, change: (workflow: StoredWorkflow) => Partial<StoredWorkflow>): Promise<StoredWorkflow> {
+		const stored = await this.workflow(id);
+		const body = { ...change(stored), versionId: stored.versionId };
+		return (await this.ok<{ data: StoredWorkflow }>('PATCH', `/rest/workflows/${id}`, body)).data;
+	}
+
+	/** Publishes (activates) a saved workflow: its webhooks start answering at /webhook/<path>. */
+	async publishWorkflow(id: string): Promise<void> {
+		const { versionId } = await this.workflow(id);
+		await this.ok('POST', `/rest/workflows/${id}/activate`, { versionId });
+	}
+
+	/** How many executions of one workflow n8n lists, of any status or of the one given. */
+	async countExecutions(workflowId: string, status?: string): Promise<number> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(status ? { status: [status] } : {}) }));
+		const body = await this.ok<{ data: { count: number } }>('GET', `/rest/executions?filter=${filter}&limit=1`);
+		return body.data.count;
+	}
+
+	/** GET /rest/executions of one workflow, newest first (at most 100: see countExecutions). */
+	async executions(workflowId: string): Promise<ListedExecution[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const body = await this.ok<{ data: { results: ListedExecution[] } }>('GET', `/rest/executions?filter=${filter}&limit=100`);
+		return body.data.results;
+	}
+
+	/**
+	 * n8n's Retry of a failed execution, as the Executions list offers it: "Retry with currently saved workflow"
+	 * (`loadWorkflow: true`) or "Retry with original workflow". n8n answers when the new execution has ended.
+	 */
+	async retryExecution(executionId: string, loadWorkflow: boolean): Promise<void> {
+		await this.ok('POST', `/rest/executions/${executionId}/retry`, { loadWorkflow });
+	}
+}
+
+export interface StoredWorkflow {
+	id: string;
+	name: string;
+	versionId: string;
+	active: boolean;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; [key: string]: unknown }>;
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface ListedExecution {
+	id: string;
+	status: string;
+	mode: string;
+	retryOf?: string | null;
+	retrySuccessId?: string | null;
+	startedAt?: string;
+	stoppedAt?: string;
 }

@@ -33,6 +33,8 @@ export interface WorkflowNode {
 	executeOnce?: boolean;
 	disabled?: boolean;
 	notes?: string;
+	/** Webhook nodes: the id n8n registers the webhook under. */
+	webhookId?: string;
 }
 
 export interface Connection {
@@ -144,6 +146,27 @@ function nodeId(): string {
 /** The Manual Trigger (`n8n execute` needs a Manual Trigger or an Execute Workflow Trigger first). */
 export function manualTrigger(name = 'When clicking ‘Execute workflow’'): WorkflowNode {
 	return { id: nodeId(), name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+}
+
+/**
+ * A Webhook trigger for POST /webhook/<path>. With `lastNode` the HTTP reply waits for the execution and carries the
+ * last node's first item (500 when the execution fails); a published workflow answers at /webhook/<path>.
+ */
+export function webhookNode(name: string, path: string, responseMode: 'lastNode' | 'onReceived' = 'lastNode'): WorkflowNode {
+	return {
+		id: nodeId(),
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		parameters: { httpMethod: 'POST', path, responseMode, options: {} },
+		webhookId: randomUUID(),
+	};
+}
+
+/** No Operation: passes its items on (a baseline for what n8n itself costs per execution). */
+export function noOpNode(name: string): WorkflowNode {
+	return { id: nodeId(), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
 }
 
 /** A Code node (JavaScript, run once for all items). */

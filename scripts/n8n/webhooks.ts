@@ -1,0 +1,50 @@
+/** Calling a published n8n workflow's webhook, one at a time or many at once (a CRM firing one webhook per record). */
+
+export interface WebhookReply {
+	status: number;
+	body: unknown;
+	ms: number;
+}
+
+export async function postWebhook(baseUrl: string, path: string, body: unknown, timeoutMs = 300_000): Promise<WebhookReply> {
+	const started = Date.now();
+	const res = await fetch(`${baseUrl}/webhook/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(timeoutMs),
+	});
+	const text = await res.text();
+	let parsed: unknown = text;
+	try {
+		parsed = text ? JSON.parse(text) : undefined;
+	} catch {
+		/* not JSON */
+	}
+	return { status: res.status, body: parsed, ms: Date.now() - started };
+}
+
+/** n8n's readiness answers before webhooks are registered: wait until a GET is told the webhook wants POST. */
+export async function waitForWebhook(baseUrl: string, path: string, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const res = await fetch(`${baseUrl}/webhook/${path}`, { signal: AbortSignal.timeout(5000) });
+		const text = await res.text();
+		if (res.status !== 404 || /POST/i.test(text)) return;
+		if (Date.now() > deadline) throw new Error(`webhook ${path} not registered after ${timeoutMs} ms: ${res.status} ${text.slice(0, 200)}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+export interface Burst {
+	replies: WebhookReply[];
+	/** From the first request sent to the last reply. */
+	totalMs: number;
+}
+
+/** Sends every body at once, one webhook call each, and waits for all replies. */
+export async function webhookBurst(baseUrl: string, path: string, bodies: unknown[]): Promise<Burst> {
+	const started = Date.now();
+	const replies = await Promise.all(bodies.map(async (body) => await postWebhook(baseUrl, path, body)));
+	return { replies, totalMs: Date.now() - started };
+}

@@ -1,0 +1,168 @@
+/**
+ * Between executions, in the real n8n server (`n8n start`, 2.40.7), the way people run it: a published Webhook
+ * workflow that a CRM calls once per record, and n8n's Retry of a failed execution from the Executions list.
+ * Stripe is the sandbox, enforcing the test-mode limit of 25 requests per second and its customer locks.
+ *
+ * How long the burst takes, against n8n's own time for the same executions, is measured by `npm run bench`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+	BURST_PATH,
+	N8nInstance,
+	WorkflowBuilder,
+	burstRequests,
+	burstWorkflow,
+	codeNode,
+	packPackage,
+	postWebhook,
+	provision,
+	registerSecret,
+	stripe,
+	stripeCredential,
+	stripeNode,
+	waitForWebhook,
+	webhookBurst,
+	webhookNode,
+	type N8nRestClient,
+	type N8nServer,
+	type WorkflowJson,
+} from '../../scripts/n8n';
+import { startSandbox, type Sandbox } from '../sandbox';
+
+jest.setTimeout(15 * 60_000);
+
+const credential = { id: 'e2eStripeBetween', name: 'Stripe sandbox (between executions)' };
+const RETRY_WORKFLOW_ID = 'retryCreditHook01';
+const RETRY_PATH = 'crm-batch-credit';
+const FIRST_DESCRIPTION = 'Referral credit';
+const CHANGED_DESCRIPTION = 'Referral credit (corrected)';
+
+let sandbox: Sandbox;
+let n8n: N8nInstance;
+let server: N8nServer;
+let api: N8nRestClient;
+let workDir: string;
+
+/** Webhook with a batch of credits -> one item per credit -> Stripe (stop on error, no retries inside the node). */
+function batchWorkflow(): WorkflowJson {
+	return new WorkflowBuilder(RETRY_WORKFLOW_ID, 'Credit a batch from a CRM webhook')
+		.chain(
+			webhookNode('CRM webhook', RETRY_PATH),
+			codeNode('One item per credit', 'return $input.first().json.body.credits.map((json) => ({ json }));'),
+			stripeNode(
+				'Credit balances',
+				stripe.create({
+					customer: '={{ $json.customerId }}',
+					amount: '={{ $json.amount }}',
+					currency: 'usd',
+					description: FIRST_DESCRIPTION,
+					options: { maxRetries: 0 },
+				}),
+				{ credential },
+			),
+		)
+		.build();
+}
+
+beforeAll(async () => {
+	const runtime = await provision();
+	sandbox = await startSandbox({ host: '127.0.0.1', faults: { rateLimitPerSecond: 25, lockTimeouts: true } });
+	registerSecret(sandbox.secretKey);
+	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-between-'));
+	const packed = await packPackage(workDir);
+	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
+	await n8n.installTarball(packed.tarball);
+	await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
+	await n8n.importWorkflows([burstWorkflow(credential), batchWorkflow()]);
+	server = await n8n.start();
+	api = server.client();
+	await api.ensureOwner();
+	await api.publishWorkflow(burstWorkflow(credential).id);
+	await api.publishWorkflow(RETRY_WORKFLOW_ID);
+	await waitForWebhook(server.url, BURST_PATH);
+	await waitForWebhook(server.url, RETRY_PATH);
+});
+
+afterAll(async () => {
+	await server?.stop();
+	await n8n?.dispose();
+	await sandbox?.close();
+	if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('a burst of webhook executions (one per CRM record) shares the account and the customer', () => {
+	it('150 executions at once, 30 of them for one customer: none fails, each credit once, no 429 from Stripe', async () => {
+		const many = Array.from({ length: 120 }, (_, index) => sandbox.createCustomer({ name: `Referrer ${index}` }).id);
+		const loyal = sandbox.createCustomer({ name: 'Loyal customer' }).id;
+		const requests = burstRequests(many, loyal, 30);
+		const statsBefore = { ...sandbox.stats };
+
+		const burst = await webhookBurst(server.url, BURST_PATH, requests);
+
+		expect(burst.replies.filter((reply) => reply.status !== 200)).toEqual([]);
+		expect(burst.replies.map((reply) => (reply.body as { object?: string }).object)).toEqual(Array(150).fill('customer_balance_transaction'));
+		for (const [index, customer] of many.entries()) {
+			expect(sandbox.transactions(customer).map((transaction) => transaction.amount)).toEqual([-(100 + index)]);
+		}
+		expect(sandbox.transactions(loyal)).toHaveLength(30);
+		expect(sandbox.customer(loyal)?.balance).toBe(-30);
+		expect(sandbox.stats.rateLimited - statsBefore.rateLimited).toBe(0);
+		expect(sandbox.stats.lockTimeouts - statsBefore.lockTimeouts).toBe(0);
+		const workflowId = burstWorkflow(credential).id;
+		expect(await api.countExecutions(workflowId)).toBe(150);
+		expect(await api.countExecutions(workflowId, 'success')).toBe(150);
+	});
+});
+
+describe("n8n's Retry of an execution that failed part way never credits twice", () => {
+	/** 30 new customers; the write for the 21st (item 20) fails once, with an error Stripe says not to retry. */
+	async function failedBatch(): Promise<{ customers: string[]; executionId: string }> {
+		const customers = Array.from({ length: 30 }, (_, index) => sandbox.createCustomer({ name: `Batch customer ${index}` }).id);
+		sandbox.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: customers[20] }] });
+		const reply = await postWebhook(server.url, RETRY_PATH, {
+			credits: customers.map((customerId, index) => ({ customerId, amount: -(index + 1) })),
+		});
+		expect(reply.status).toBe(500);
+		const [latest] = await api.executions(RETRY_WORKFLOW_ID);
+		expect(latest.status).toBe('error');
+		expect(customers.filter((customer) => sandbox.transactions(customer).length === 0)).toEqual([customers[20]]);
+		return { customers, executionId: latest.id };
+	}
+
+	const creditsOf = (customers: string[]) => customers.map((customer) => sandbox.transactions(customer));
+
+	it('Retry with the original workflow: 30 transactions for 30 items', async () => {
+		const { customers, executionId } = await failedBatch();
+
+		await api.retryExecution(executionId, false);
+
+		const [retried] = await api.executions(RETRY_WORKFLOW_ID);
+		expect(retried).toMatchObject({ mode: 'retry', retryOf: executionId, status: 'success' });
+		expect(creditsOf(customers).map((credits) => credits.map((credit) => credit.amount))).toEqual(customers.map((_, index) => [-(index + 1)]));
+	});
+
+	it('Retry with the currently saved workflow, its Description changed: still 30, none twice', async () => {
+		const { customers, executionId } = await failedBatch();
+		await api.saveWorkflow(RETRY_WORKFLOW_ID, (saved) => ({
+			nodes: saved.nodes.map((node) =>
+				node.name === 'Credit balances'
+					? { ...node, parameters: { ...node.parameters, additionalFields: { description: CHANGED_DESCRIPTION } } }
+					: node,
+			),
+		}));
+
+		await api.retryExecution(executionId, true);
+
+		const credits = creditsOf(customers);
+		expect(credits.map((list) => list.length)).toEqual(Array(30).fill(1));
+		// The item that had failed is written with the saved workflow's values; the 29 others were not sent again.
+		expect(credits[20][0].description).toBe(CHANGED_DESCRIPTION);
+		expect(credits.filter((_, index) => index !== 20).map((list) => list[0].description)).toEqual(Array(29).fill(FIRST_DESCRIPTION));
+		// So that this does not pass unnoticed, the retried execution fails, naming those items (message: engine tests).
+		const [retried] = await api.executions(RETRY_WORKFLOW_ID);
+		expect(retried).toMatchObject({ mode: 'retry', retryOf: executionId, status: 'error' });
+	});
+});

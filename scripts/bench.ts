@@ -8,8 +8,10 @@
  *   (c) 1,000 items under a fault mix (500s, drops after commit, slow replies)  -> exactly 1,000 transactions
  *   sweep: concurrency 8/16/32/64 x latency 100/300/500 ms, 300 items, 100/s    -> the default `concurrency`
  *   (d) CPU per item at zero latency (sandbox out of process), node vs SDK, plus diagnostics saying where it goes
+ *   (e) two executions of 200 items at once on one key                         -> bound 4 s, never over the ceiling
+ *   (f) 150 webhook executions at once in the real n8n (bench/betweenExecutions.ts) -> bound max(6 s, n8n's own time)
  *
- * Options: --only a,b,c,sweep,d (default: all). Results: stdout and bench-results/latest.md (+ latest.json).
+ * Options: --only a,b,c,sweep,d,e,f (default: all). Results: stdout and bench-results/latest.md (+ latest.json).
  * A benchmark, not a test: missed targets are reported (exit code 0); the exit code is 1 only if the bench breaks.
  */
 import * as http from 'node:http';
@@ -20,6 +22,7 @@ import * as path from 'node:path';
 import { makeItems, runNode, runSdk, sdkClient, type BenchItem, type ClientRun, type NodeOptions } from './bench/runners';
 import { machine, formatFailures, perSecond, ratio, seconds, table } from './bench/report';
 import { RemoteSandbox } from './bench/sandboxClient';
+import { twoExecutionsAtOnce, webhookBurstInN8n, type BetweenResult } from './bench/betweenExecutions';
 
 // The node's default (actions/router.ts), from the build the bench runs: the SDK gets the same concurrency.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -365,12 +368,36 @@ async function scenarioD(sandbox: RemoteSandbox): Promise<CpuResult[]> {
 
 function parseOnly(): Set<string> {
 	const index = process.argv.findIndex((arg) => arg.startsWith('--only'));
-	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd']);
+	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f']);
 	const arg = process.argv[index];
 	return new Set((arg.includes('=') ? arg.split('=')[1] : (process.argv[index + 1] ?? '')).split(','));
 }
 
-function renderMarkdown(started: number, machineLines: string[], sweepCells: SweepCell[], cpu: CpuResult[]): string {
+function renderBetween(results: BetweenResult[]): string[] {
+	if (results.length === 0) return [];
+	return [
+		'## Between executions',
+		'',
+		table(
+			['Scenario', 'Wall s', 'Bound s', 'Wall / bound', 'Failed', 'Transactions', 'Duplicates', 'Busiest second', '429s sent (rate_limit / lock_timeout)', 'Also measured'],
+			results.map((result) => [
+				result.scenario,
+				seconds(result.wallMs),
+				seconds(result.boundMs),
+				ratio(result.wallMs, result.boundMs),
+				result.failed,
+				`${result.transactions}/${result.expected}`,
+				result.duplicates,
+				result.busiestSecond,
+				`${result.rateLimited} / ${result.lockTimeouts}`,
+				result.detail,
+			]),
+		),
+		'',
+	];
+}
+
+function renderMarkdown(started: number, machineLines: string[], sweepCells: SweepCell[], cpu: CpuResult[], between: BetweenResult[]): string {
 	const md: string[] = [];
 	md.push('# Bench: n8n-nodes-stripe-customer-balance', '');
 	md.push(`Run ${new Date(started).toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s in total (load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(' / ')}).`, '');
@@ -467,6 +494,8 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 			if (parts.length > 0) md.push('Where the node\'s CPU goes (differences of medians; noisy on a shared 2-core machine):', '', ...parts.map((part) => `- ${part}`), '');
 		}
 	}
+	md.push(...renderBetween(between));
+	for (const result of between) targets.push({ name: result.scenario.split(' ')[0], ...result.target });
 	const aNode = rows.find((row) => row.scenario.startsWith('(a)') && row.client === 'n8n node');
 	if (aNode) {
 		const sending = aNode.run.wallMs - aNode.firstRequestMs;
@@ -495,6 +524,7 @@ async function main(): Promise<void> {
 	const sandbox = await RemoteSandbox.start();
 	let sweepCells: SweepCell[] = [];
 	let cpu: CpuResult[] = [];
+	const between: BetweenResult[] = [];
 	try {
 		await warmUp(sandbox);
 		if (only.has('a')) await scenarioA(sandbox);
@@ -502,18 +532,28 @@ async function main(): Promise<void> {
 		if (only.has('c')) await scenarioC(sandbox);
 		if (only.has('sweep')) sweepCells = await sweep(sandbox);
 		if (only.has('d')) cpu = await scenarioD(sandbox);
+		if (only.has('e')) {
+			log('\n(e) two executions of 200 items at once on one key');
+			between.push(await twoExecutionsAtOnce(sandbox));
+			log(`  ${between[between.length - 1].target.text}`);
+		}
 	} finally {
 		await sandbox.close();
 	}
+	if (only.has('f')) {
+		log('\n(f) 150 webhook executions at once in the real n8n');
+		between.push(await webhookBurstInN8n());
+		log(`  ${between[between.length - 1].target.text}`);
+	}
 
-	const text = renderMarkdown(started, machineLines, sweepCells, cpu);
+	const text = renderMarkdown(started, machineLines, sweepCells, cpu, between);
 	log(`\n${text}`);
 	const outDir = path.resolve(__dirname, '..', 'bench-results');
 	mkdirSync(outDir, { recursive: true });
 	writeFileSync(path.join(outDir, 'latest.md'), text);
 	writeFileSync(
 		path.join(outDir, 'latest.json'),
-		JSON.stringify({ machine: machineLines, rows: rows.map((row) => ({ ...row, run: { ...row.run, results: undefined } })), targets, sweep: sweepCells, cpu }, null, 2),
+		JSON.stringify({ machine: machineLines, rows: rows.map((row) => ({ ...row, run: { ...row.run, results: undefined } })), targets, sweep: sweepCells, cpu, between }, null, 2),
 	);
 	log(`Written to ${path.relative(process.cwd(), path.join(outDir, 'latest.md'))}`);
 }

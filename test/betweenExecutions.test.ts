@@ -149,4 +149,15 @@ describe('a write Stripe already applied with other values is never sent again',
 		expect(others.map((id) => sandbox().transactions(id).length)).toEqual([1, 1]);
 		expect(sandbox().transactions(customer)).toHaveLength(1);
 	});
+
+	it('several such items are named together, as ranges', async () => {
+		const customers = Array.from({ length: 4 }, () => sandbox().createCustomer({}).id);
+		const batch = (amount: number) => customers.map((customer, index) => ({ ...credit(customer, amount), order: `SO-${index}` }));
+		await runStripe(sandbox(), batch(-100), withOrderKey());
+		const changed = batch(-200).map((item, index) => (index === 2 ? { ...item, amount: -100 } : item));
+		const second = await runStripe(sandbox(), changed, withOrderKey());
+
+		expect(second.error?.message).toBe('Items 0-1 and 3 were already sent to Stripe, with other values: they were not sent again');
+		expect(sandbox().transactions()).toHaveLength(4);
+	});
 });

@@ -100,7 +100,7 @@ function alreadySentError(errors: Map<number, NodeApiError>): NodeApiError {
 	const [first] = errors.values();
 	if (errors.size === 1) return first;
 	const indexes = [...errors.keys()];
-	first.message = `Items ${itemRanges(indexes)} were already sent to Stripe by an earlier attempt of this execution, with other values: they were not sent again`;
+	first.message = `Items ${itemRanges(indexes)} were already sent to Stripe, with other values: they were not sent again`;
 	return first;
 }
 

@@ -27,3 +27,7 @@ export * from './server';
 export * from './workflows';
 export * from './webhooks';
 export * from './burst';
+export * from './queueCluster';
+export * from './services';
+export * from './worker';
+export * from './batches';

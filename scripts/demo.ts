@@ -10,6 +10,8 @@
  * Against Stripe's real test mode instead of the sandbox:
  *   STRIPE_SECRET_KEY=sk_test_... STRIPE_CUSTOMER_IDS=cus_A,cus_B npm run demo
  * (the example's rows are spread over those customers; live keys are refused). DEMO_KEEP=1 keeps the n8n user folder.
+ *
+ * `npm run demo -- --queue`: the same in n8n's queue mode, on a main process and 2 workers (scripts/demoQueue.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +38,7 @@ import {
 	type WorkflowJson,
 } from './n8n';
 import { bold, dim, provisionWithProgress, red, say, seconds, step, yellow } from './n8n/console';
+import { runQueueDemo } from './demoQueue';
 
 const CREDIT_NODE = 'Credit customer balance';
 const BALANCE_NODE = 'Get customer balance';
@@ -226,7 +229,7 @@ async function main(): Promise<void> {
 	}
 }
 
-main().catch((error: unknown) => {
+(process.argv.includes('--queue') ? runQueueDemo() : main()).catch((error: unknown) => {
 	say(red(`demo failed: ${error instanceof Error ? error.message : String(error)}`));
 	process.exit(1);
 });

@@ -10,8 +10,10 @@
  *   (d) CPU per item at zero latency (sandbox out of process), node vs SDK, plus diagnostics saying where it goes
  *   (e) two executions of 200 items at once on one key                         -> bound 4 s, never over the ceiling
  *   (f) 150 webhook executions at once in the real n8n (bench/betweenExecutions.ts) -> bound max(6 s, n8n's own time)
+ *   (g) 2,000 credits in 20 webhook executions: one n8n process, then queue mode on 2 workers (bench/queueMode.ts)
+ *                                                                                -> bound 20 s (rate limit)
  *
- * Options: --only a,b,c,sweep,d,e,f (default: all). Results: stdout and bench-results/latest.md (+ latest.json).
+ * Options: --only a,b,c,sweep,d,e,f,g (default: all). Results: stdout and bench-results/latest.md (+ latest.json).
  * A benchmark, not a test: missed targets are reported (exit code 0); the exit code is 1 only if the bench breaks.
  */
 import * as http from 'node:http';
@@ -23,6 +25,7 @@ import { makeItems, runNode, runSdk, sdkClient, type BenchItem, type ClientRun, 
 import { machine, formatFailures, perSecond, ratio, seconds, table } from './bench/report';
 import { RemoteSandbox } from './bench/sandboxClient';
 import { twoExecutionsAtOnce, webhookBurstInN8n, type BetweenResult } from './bench/betweenExecutions';
+import { queueModeBench } from './bench/queueMode';
 
 // The node's default (actions/router.ts), from the build the bench runs: the SDK gets the same concurrency.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -368,7 +371,7 @@ async function scenarioD(sandbox: RemoteSandbox): Promise<CpuResult[]> {
 
 function parseOnly(): Set<string> {
 	const index = process.argv.findIndex((arg) => arg.startsWith('--only'));
-	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f']);
+	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f', 'g']);
 	const arg = process.argv[index];
 	return new Set((arg.includes('=') ? arg.split('=')[1] : (process.argv[index + 1] ?? '')).split(','));
 }
@@ -496,6 +499,9 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 	}
 	md.push(...renderBetween(between));
 	for (const result of between) targets.push({ name: result.scenario.split(' ')[0], ...result.target });
+	// (g) in one process is the reference for (g) on 2 workers; only the workers' run has a target.
+	const oneProcess = targets.findIndex((target) => target.name === '(g)' && target.text.startsWith('one n8n process'));
+	if (oneProcess !== -1) targets.splice(oneProcess, 1);
 	const aNode = rows.find((row) => row.scenario.startsWith('(a)') && row.client === 'n8n node');
 	if (aNode) {
 		const sending = aNode.run.wallMs - aNode.firstRequestMs;
@@ -544,6 +550,13 @@ async function main(): Promise<void> {
 		log('\n(f) 150 webhook executions at once in the real n8n');
 		between.push(await webhookBurstInN8n());
 		log(`  ${between[between.length - 1].target.text}`);
+	}
+	if (only.has('g')) {
+		log('\n(g) 2,000 credits in 20 webhook executions: one n8n process, then queue mode on 2 workers');
+		for (const result of await queueModeBench()) {
+			between.push(result);
+			log(`  ${result.target.text}`);
+		}
 	}
 
 	const text = renderMarkdown(started, machineLines, sweepCells, cpu, between);

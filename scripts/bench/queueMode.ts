@@ -1,0 +1,115 @@
+/**
+ * Bench scenario (g): the same 2,000 credits (20 webhook executions of 100, 100 of them for one customer; Webhook ->
+ * Split Out -> Stripe Customer Balance, Max Requests per Second 100 standing for a live key's limit) in one n8n
+ * process, then in queue mode on 2 workers (concurrency 10 each). The sandbox enforces 100 requests/s and its
+ * customer locks, 100 ms per request. Bound: 2,000 requests at 100/s = 20 s.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+	BATCH_PATH,
+	N8nInstance,
+	QueueCluster,
+	batchWorkflow,
+	creditBatches,
+	packPackage,
+	postWebhook,
+	provision,
+	registerSecret,
+	stripeCredential,
+	waitForWebhook,
+	type N8nServer,
+} from '../n8n';
+import { startSandbox, type Sandbox } from '../../test/sandbox';
+import { busiestSecond, type BetweenResult } from './betweenExecutions';
+
+const credential = { id: 'benchQueueStripe', name: 'Stripe sandbox (bench, queue)' };
+const WORKFLOW = batchWorkflow(credential, { maxRequestsPerSecond: 100 });
+
+async function sendBatches(sandbox: Sandbox, main: N8nServer, label: string): Promise<BetweenResult> {
+	const customers = Array.from({ length: 1900 }, () => sandbox.createCustomer({}).id);
+	const hot = sandbox.createCustomer({}).id;
+	const batches = creditBatches(customers, hot, 20, 100, 5);
+	const statsBefore = { ...sandbox.stats };
+	const requestsBefore = sandbox.requests.length;
+	const started = Date.now();
+	const replies = await Promise.all(batches.map(async (credits) => await postWebhook(main.url, BATCH_PATH, { credits })));
+	const wallMs = Date.now() - started;
+	const counts = [...customers, hot].map((customer) => sandbox.transactions(customer).length);
+	const transactions = counts.reduce((sum, count) => sum + count, 0);
+	const duplicates = counts.slice(0, -1).filter((count) => count > 1).length + Math.max(0, counts[counts.length - 1] - 100);
+	const failed = replies.filter((reply) => reply.status !== 200).length;
+	const rateLimited = sandbox.stats.rateLimited - statsBefore.rateLimited;
+	const lockTimeouts = sandbox.stats.lockTimeouts - statsBefore.lockTimeouts;
+	const pass = wallMs <= 26_000 && failed === 0 && duplicates === 0 && transactions === 2000;
+	return {
+		scenario: `(g) 2,000 credits, 20 webhook executions, ${label}, 100 ms, limit 100/s`,
+		wallMs,
+		boundMs: 20_000,
+		failed,
+		transactions,
+		expected: 2000,
+		duplicates,
+		rateLimited,
+		lockTimeouts,
+		busiestSecond: busiestSecond(sandbox.requests.slice(requestsBefore).map((request) => request.at)),
+		detail: `slowest execution ${(Math.max(...replies.map((reply) => reply.ms)) / 1000).toFixed(2)} s`,
+		target: {
+			pass,
+			text: `${label}: ${(wallMs / 1000).toFixed(2)} s against 20 s (${(wallMs / 20_000).toFixed(2)}x, target <= 1.30x); failed executions ${failed}; ${transactions}/2000 transactions; duplicates ${duplicates}; the sandbox sent ${rateLimited} rate_limit + ${lockTimeouts} lock_timeout 429s`,
+		},
+	};
+}
+
+async function inOneProcess(sandbox: Sandbox, tarball: string, workDir: string): Promise<BetweenResult> {
+	const n8n = await N8nInstance.create({ runtime: await provision(), userFolder: join(workDir, 'one-process') });
+	let server: N8nServer | undefined;
+	try {
+		await n8n.installTarball(tarball);
+		await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
+		await n8n.importWorkflows([WORKFLOW]);
+		server = await n8n.start();
+		const api = server.client();
+		await api.ensureOwner();
+		await api.publishWorkflow(WORKFLOW.id);
+		await waitForWebhook(server.url, BATCH_PATH);
+		return await sendBatches(sandbox, server, 'one n8n process');
+	} finally {
+		await server?.stop();
+		await n8n.dispose();
+	}
+}
+
+async function onTwoWorkers(sandbox: Sandbox, tarball: string): Promise<BetweenResult> {
+	const cluster = await QueueCluster.start({ runtime: await provision(), workers: 2, concurrency: 10 });
+	try {
+		await cluster.instance.installTarball(tarball);
+		await cluster.instance.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
+		await cluster.instance.importWorkflows([WORKFLOW]);
+		await cluster.startProcesses();
+		const api = cluster.main!.client();
+		await api.ensureOwner();
+		await api.publishWorkflow(WORKFLOW.id);
+		await waitForWebhook(cluster.main!.url, BATCH_PATH);
+		const result = await sendBatches(sandbox, cluster.main!, 'queue mode, 2 workers');
+		result.detail += `; executions per worker: ${cluster.workers.map((worker) => worker.startedExecutions.length).join(' and ')}`;
+		return result;
+	} finally {
+		await cluster.stop();
+	}
+}
+
+export async function queueModeBench(): Promise<BetweenResult[]> {
+	const sandbox = await startSandbox({ host: '127.0.0.1', faults: { rateLimitPerSecond: 100, latencyMs: 100, lockTimeouts: true } });
+	registerSecret(sandbox.secretKey);
+	const workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-bench-queue-'));
+	try {
+		const { tarball } = await packPackage(workDir);
+		return [await inOneProcess(sandbox, tarball, workDir), await onTwoWorkers(sandbox, tarball)];
+	} finally {
+		await sandbox.close();
+		await rm(workDir, { recursive: true, force: true });
+	}
+}

@@ -60,6 +60,18 @@ describe('executions running at once share one pacer per Stripe account', () => 
 	});
 });
 
+describe('derived keys never meet the keys of another installation', () => {
+	it('the same workflow in two n8n installations, execution ids alike (they start at 1 in every database): two credits', async () => {
+		const customer = sandbox().createCustomer({}).id;
+		const sameNode = { id: 'node-imported-in-both' };
+		await runStripe(sandbox(), [credit(customer, -500)], createFromItem(), sameNode, { executionId: '1' });
+		await runStripe(sandbox(), [credit(customer, -500)], createFromItem(), sameNode, { executionId: '1' });
+
+		expect(sandbox().transactions(customer)).toHaveLength(2);
+		expect(sandbox().stats.replays).toBe(0);
+	});
+});
+
 describe('writes to one customer from many executions go one at a time, in arrival order', () => {
 	it('20 executions crediting one customer at once: no lock_timeout, no overlap, every credit once', async () => {
 		const customer = sandbox().createCustomer({}).id;

@@ -67,16 +67,14 @@ function errorItem(context: IExecuteFunctions, error: NodeApiError | NodeOperati
 }
 
 /**
- * The id of the execution that first ran this node (a random id where n8n gives none), kept in the node's context.
- * n8n keeps that context across Retry On Fail, and stores it with a failed execution, from which its Retry starts
- * under a new execution id: the retried writes carry the first attempt's keys.
+ * A random id drawn when this node first runs in an execution, kept in the node's context. n8n keeps that context
+ * across Retry On Fail, and stores it with a failed execution, from which its Retry starts under a new execution id:
+ * the retried writes carry the first attempt's keys. Not the execution id itself: ids start again at 1 in a new
+ * database (a reinstall, a second n8n), and keys must never meet another installation's keys at the same account.
  */
 function idempotencyScope(context: IExecuteFunctions): string {
 	const nodeContext = context.getContext('node');
-	if (typeof nodeContext.idempotencyScope !== 'string') {
-		const executionId = context.getExecutionId();
-		nodeContext.idempotencyScope = executionId ? `execution:${executionId}` : `random:${randomUUID()}`;
-	}
+	if (typeof nodeContext.idempotencyScope !== 'string') nodeContext.idempotencyScope = `run:${randomUUID()}`;
 	return nodeContext.idempotencyScope as string;
 }
 

@@ -10,7 +10,7 @@ import { createHash } from 'crypto';
 export class IdempotencyKeys {
 	private readonly scope: string;
 
-	/** `executionScope`: the first execution's id, or (when n8n gives none) a random id, kept in the node's context. */
+	/** `executionScope`: a random id drawn when the node first ran in this execution, kept in the node's context. */
 	constructor(executionScope: string, nodeId: string, runIndex: number) {
 		this.scope = JSON.stringify([executionScope, nodeId, runIndex]);
 	}

@@ -140,7 +140,6 @@ export class N8nInstance {
 			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 			N8N_VERIFIED_PACKAGES_ENABLED: 'false', // else n8n fetches the vetted community node list from api.n8n.io
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-			N8N_DISABLED_MODULES: 'mcp-registry', // polls api.n8n.io
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
 			N8N_SECURE_COOKIE: 'false',
@@ -152,6 +151,8 @@ export class N8nInstance {
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 		});
+		// 2.x's MCP registry module polls api.n8n.io; 1.x has no such module to disable
+		if (this.runtime.n8nVersion.split('.')[0] !== '1') env.N8N_DISABLED_MODULES = 'mcp-registry';
 		Object.assign(env, this.extraEnv, extra);
 		return env;
 	}

@@ -24,10 +24,16 @@ const CONNECTION_CODES = new Set([
 	'ENETDOWN',
 	'EAI_AGAIN',
 	'UND_ERR_SOCKET',
-	// axios, when the connection closes part way through the reply ("stream has been aborted"); the node sets
-	// ignoreHttpStatusErrors, so axios never uses this code for an HTTP status here
-	'ERR_BAD_RESPONSE',
 ]);
+
+/**
+ * The reply started but the connection closed part way through it. axios says ERR_BAD_RESPONSE (it would also for a
+ * 5xx, but the node sets ignoreHttpStatusErrors, so not here); n8n 1.x keeps only the status line's code, a 2xx in
+ * `httpCode`: a success status does not fail a request unless its body was cut off.
+ */
+function isCutOffReply(code: string): boolean {
+	return code === 'ERR_BAD_RESPONSE' || /^2\d\d$/.test(code);
+}
 
 /** Where n8n, axios, undici and Node put the error they wrapped. */
 const LINKS = ['cause', 'errorResponse', 'reason', 'error', 'originalError'] as const;
@@ -46,11 +52,12 @@ function wrapped(error: object): unknown[] {
 	return inner;
 }
 
-/** The network failure behind an error n8n wrapped, if that is what it is: 'timed out' or the system code. */
+/** The network failure behind an error n8n wrapped, if that is what it is: 'timed out', the system code or 'reply cut off'. */
 export function networkReason(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
 	const queue: unknown[] = [error];
 	let connection: string | undefined;
+	let cutOff = false;
 	while (queue.length > 0) {
 		const current = queue.shift();
 		if (typeof current !== 'object' || current === null || seen.has(current)) continue;
@@ -58,8 +65,9 @@ export function networkReason(error: unknown): string | undefined {
 		for (const code of ownCodes(current)) {
 			if (TIMEOUT_CODES.has(code)) return 'timed out';
 			if (CONNECTION_CODES.has(code)) connection ??= code;
+			if (isCutOffReply(code)) cutOff = true;
 		}
 		queue.push(...wrapped(current));
 	}
-	return connection === 'ERR_BAD_RESPONSE' ? 'reply cut off' : connection;
+	return connection ?? (cutOff ? 'reply cut off' : undefined);
 }

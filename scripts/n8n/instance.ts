@@ -151,8 +151,14 @@ export class N8nInstance {
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 		});
-		// 2.x's MCP registry module polls api.n8n.io; 1.x has no such module to disable
-		if (this.runtime.n8nVersion.split('.')[0] !== '1') env.N8N_DISABLED_MODULES = 'mcp-registry';
+		if (this.runtime.n8nVersion.split('.')[0] === '1') {
+			// 1.x's default sqlite driver has one connection: under a burst of executions n8n's 5 s database ping waits
+			// behind them, fails, and n8n answers 503 "Database is not ready!". 3 is 2.x's default pool.
+			env.DB_SQLITE_POOL_SIZE = '3';
+		} else {
+			// 2.x's MCP registry module polls api.n8n.io (1.x has no such module)
+			env.N8N_DISABLED_MODULES = 'mcp-registry';
+		}
 		Object.assign(env, this.extraEnv, extra);
 		return env;
 	}
@@ -228,7 +234,7 @@ export class N8nInstance {
 		return result;
 	}
 
-	/** Starts `n8n start` on this instance and waits until /healthz/readiness answers 200. */
+	/** Starts `n8n start` on this instance and waits until /healthz/readiness and the REST API answer 200. */
 	async start(options: StartServerOptions = {}): Promise<N8nServer> {
 		const server = await N8nServer.start(this, options);
 		this.servers.add(server);

@@ -84,8 +84,10 @@ export class N8nServer {
 				throw new Error(`n8n start was not ready after ${options.readyTimeoutMs ?? 180_000} ms:\n${logs.slice(-30).join('\n')}`);
 			}
 			try {
+				// n8n answers /healthz/readiness once its database is migrated, and registers its REST routes after that
+				// (seconds later in 1.x, where a client that starts at once gets 404s): wait for both.
 				const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-				if (res.status === 200) break;
+				if (res.status === 200 && (await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) })).status === 200) break;
 			} catch {
 				/* not listening yet */
 			}

@@ -1,9 +1,10 @@
 /**
  * End to end in the real n8n (2.40.7 on Node 24, or E2E_N8N_VERSION on E2E_NODE_VERSION; provisioned by
- * scripts/provision-n8n.sh; `npm test` provisions and builds before jest): the built package is packed with `npm pack`, installed the way n8n's Community Nodes installer
- * installs it, and run by `n8n execute` against the local Stripe sandbox, which this jest process serves on 127.0.0.1.
- * Then `n8n start` once: the node and credential are registered under the package's name, their icons are served,
- * and n8n's own credential tester accepts the sandbox key and refuses a wrong one.
+ * scripts/provision-n8n.sh; `npm test` provisions and builds before jest): the built package is packed with `npm pack`,
+ * installed the way n8n's Community Nodes installer installs it, and run by `n8n execute` against the local Stripe
+ * sandbox, which this jest process serves on 127.0.0.1. Then `n8n start` once: the node and credential are registered
+ * under the package's name, their icons are served, and n8n's own credential tester accepts the sandbox key and refuses
+ * a wrong one.
  *
  * Every n8n command boots n8n (5-10 s on 2 cores), so the file shares one user folder and keeps boots few:
  * import credentials, import workflows, 4 executions, 1 server start.

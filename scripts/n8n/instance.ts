@@ -221,7 +221,9 @@ export class N8nInstance {
 		if (!run) {
 			throw new Error(`n8n execute --id=${workflowId} printed no run (exit ${result.code}):\n${tail(output, 40)}`);
 		}
-		const ok = run.status === 'success' && !run.data.resultData.error && result.code === 0;
+		// n8n 1.100 prints the run before setting its final status ('running'); `finished` is true only for a success
+		const succeeded = run.status === 'success' || (run.status === 'running' && run.finished === true);
+		const ok = succeeded && !run.data.resultData.error && result.code === 0;
 		return { run, ok, exitCode: result.code, durationMs: result.durationMs, output };
 	}
 

@@ -321,7 +321,13 @@ export class N8nRestClient {
 	/** Publishes (activates) a saved workflow: its webhooks start answering at /webhook/<path>. */
 	async publishWorkflow(id: string): Promise<void> {
 		const { versionId } = await this.workflow(id);
-		await this.ok('POST', `/rest/workflows/${id}/activate`, { versionId });
+		const res = await this.request('POST', `/rest/workflows/${id}/activate`, { versionId });
+		if (res.status === 404) {
+			// n8n 1.x before the activate route (1.100 has none; 1.123 has it) activates with the editor's Save
+			await this.ok('PATCH', `/rest/workflows/${id}`, { active: true, versionId });
+		} else if (res.status < 200 || res.status >= 300) {
+			throw new Error(`POST /rest/workflows/${id}/activate -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
+		}
 	}
 
 	/** How many executions of one workflow n8n lists, of any status or of the one given. */

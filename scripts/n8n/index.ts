@@ -10,7 +10,7 @@
  *   await n8n.importWorkflows([workflow]);                      // WorkflowBuilder + stripe.* builders
  *   const { run } = await n8n.executeOk(workflow.id);           // `n8n execute --id --rawOutput`, parsed
  *   nodeJson(run, 'Credit balances');                           // items of a node
- *   const server = await n8n.start();                           // `n8n start`, waits for /healthz/readiness
+ *   const server = await n8n.start();                           // `n8n start`, waits for readiness and the REST API
  *   const api = server.client(); await api.ensureOwner();       // REST session: types, icons, credential test
  *   await server.stop(); await n8n.dispose();
  *

@@ -140,7 +140,6 @@ export class N8nInstance {
 			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 			N8N_VERIFIED_PACKAGES_ENABLED: 'false', // else n8n fetches the vetted community node list from api.n8n.io
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-			N8N_DISABLED_MODULES: 'mcp-registry', // polls api.n8n.io
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
 			N8N_SECURE_COOKIE: 'false',
@@ -152,6 +151,14 @@ export class N8nInstance {
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 		});
+		if (this.runtime.n8nVersion.split('.')[0] === '1') {
+			// 1.x's default sqlite driver has one connection: under a burst of executions n8n's 5 s database ping waits
+			// behind them, fails, and n8n answers 503 "Database is not ready!". 3 is 2.x's default pool.
+			env.DB_SQLITE_POOL_SIZE = '3';
+		} else {
+			// 2.x's MCP registry module polls api.n8n.io (1.x has no such module)
+			env.N8N_DISABLED_MODULES = 'mcp-registry';
+		}
 		Object.assign(env, this.extraEnv, extra);
 		return env;
 	}
@@ -214,7 +221,9 @@ export class N8nInstance {
 		if (!run) {
 			throw new Error(`n8n execute --id=${workflowId} printed no run (exit ${result.code}):\n${tail(output, 40)}`);
 		}
-		const ok = run.status === 'success' && !run.data.resultData.error && result.code === 0;
+		// n8n 1.100 prints the run before setting its final status ('running'); `finished` is true only for a success
+		const succeeded = run.status === 'success' || (run.status === 'running' && run.finished === true);
+		const ok = succeeded && !run.data.resultData.error && result.code === 0;
 		return { run, ok, exitCode: result.code, durationMs: result.durationMs, output };
 	}
 
@@ -227,7 +236,7 @@ export class N8nInstance {
 		return result;
 	}
 
-	/** Starts `n8n start` on this instance and waits until /healthz/readiness answers 200. */
+	/** Starts `n8n start` on this instance and waits until /healthz/readiness and the REST API answer 200. */
 	async start(options: StartServerOptions = {}): Promise<N8nServer> {
 		const server = await N8nServer.start(this, options);
 		this.servers.add(server);

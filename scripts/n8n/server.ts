@@ -84,8 +84,10 @@ export class N8nServer {
 				throw new Error(`n8n start was not ready after ${options.readyTimeoutMs ?? 180_000} ms:\n${logs.slice(-30).join('\n')}`);
 			}
 			try {
+				// n8n answers /healthz/readiness once its database is migrated, and registers its REST routes after that
+				// (seconds later in 1.x, where a client that starts at once gets 404s): wait for both.
 				const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-				if (res.status === 200) break;
+				if (res.status === 200 && (await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) })).status === 200) break;
 			} catch {
 				/* not listening yet */
 			}
@@ -319,7 +321,13 @@ export class N8nRestClient {
 	/** Publishes (activates) a saved workflow: its webhooks start answering at /webhook/<path>. */
 	async publishWorkflow(id: string): Promise<void> {
 		const { versionId } = await this.workflow(id);
-		await this.ok('POST', `/rest/workflows/${id}/activate`, { versionId });
+		const res = await this.request('POST', `/rest/workflows/${id}/activate`, { versionId });
+		if (res.status === 404) {
+			// n8n 1.x before the activate route (1.100 has none; 1.123 has it) activates with the editor's Save
+			await this.ok('PATCH', `/rest/workflows/${id}`, { active: true, versionId });
+		} else if (res.status < 200 || res.status >= 300) {
+			throw new Error(`POST /rest/workflows/${id}/activate -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
+		}
 	}
 
 	/** How many executions of one workflow n8n lists, of any status or of the one given. */

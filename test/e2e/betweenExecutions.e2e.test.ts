@@ -1,7 +1,8 @@
 /**
- * Between executions, in the real n8n server (`n8n start`, 2.40.7), the way people run it: a published Webhook
- * workflow that a CRM calls once per record, and n8n's Retry of a failed execution from the Executions list.
- * Stripe is the sandbox, enforcing the test-mode limit of 25 requests per second and its customer locks.
+ * Between executions, in the real n8n server (`n8n start`, 2.40.7 or E2E_N8N_VERSION), the way people run it: a
+ * published Webhook workflow that a CRM calls once per record, and n8n's Retry of a failed execution from the
+ * Executions list. Stripe is the sandbox, enforcing the test-mode limit of 25 requests per second and its customer
+ * locks.
  *
  * How long the burst takes, against n8n's own time for the same executions, is measured by `npm run bench`.
  */

@@ -211,7 +211,8 @@ export class StripeClient {
 				: `The request to Stripe failed: ${(error as Error).message}`;
 			return {
 				kind: 'network',
-				retryable: reason !== undefined,
+				// a write that failed in a way not recognised may still have reached Stripe: the same key makes a retry safe
+				retryable: reason !== undefined || write,
 				policy,
 				details: { message, type: 'api_connection_error' },
 			};

@@ -23,7 +23,7 @@ import * as path from 'node:path';
 
 import { makeItems, runNode, runSdk, sdkClient, type BenchItem, type ClientRun, type NodeOptions } from './bench/runners';
 import { machine, formatFailures, perSecond, ratio, seconds, table } from './bench/report';
-import { RemoteSandbox } from './bench/sandboxClient';
+import { RemoteSandbox } from '../test/sandbox/remote';
 import { twoExecutionsAtOnce, webhookBurstInN8n, type BetweenResult } from './bench/betweenExecutions';
 import { queueModeBench } from './bench/queueMode';
 

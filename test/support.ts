@@ -1,6 +1,7 @@
 /** Shared set-up for the in-engine tests: a sandbox per test file and short ways to run the Stripe node on items. */
 import { itemsThenStripe, runWorkflow, type RunResult, type TestNode } from './engine';
 import { startSandbox, type Sandbox } from './sandbox';
+import { RemoteSandbox } from './sandbox/remote';
 
 export type { Sandbox };
 
@@ -20,12 +21,12 @@ export function createFromItem(extra: Record<string, unknown> = {}): Record<stri
 	};
 }
 
-export function credentialsFor(sandbox: Sandbox, overrides: Record<string, string> = {}) {
+export function credentialsFor(sandbox: Pick<Sandbox, 'secretKey' | 'url'>, overrides: Record<string, string> = {}) {
 	return { stripeCustomerBalanceApi: { secretKey: sandbox.secretKey, baseUrl: sandbox.url, ...overrides } };
 }
 
 export async function runStripe(
-	sandbox: Sandbox,
+	sandbox: Pick<Sandbox, 'secretKey' | 'url'>,
 	items: object[],
 	parameters: Record<string, unknown>,
 	settings: Partial<TestNode> = {},
@@ -53,3 +54,31 @@ export function useSandbox(): () => Sandbox {
 }
 
 export const writesTo = (sandbox: Sandbox) => sandbox.requests.filter((request) => request.method === 'POST');
+
+/**
+ * One sandbox in a process of its own for the test file, reset before each test: for tests of pacing, whose
+ * arrival times must not be skewed by sharing an event loop with the node under test.
+ */
+export function useRemoteSandbox(): () => RemoteSandbox {
+	let sandbox: RemoteSandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await RemoteSandbox.start();
+	});
+	beforeEach(async () => await sandbox?.reset());
+	afterAll(async () => await sandbox?.close());
+	return () => {
+		if (!sandbox) throw new Error('sandbox not started');
+		return sandbox;
+	};
+}
+
+/** The most requests that arrived within any one second. */
+export function busiestSecond(arrivals: number[]): number {
+	const sorted = [...arrivals].sort((a, b) => a - b);
+	let most = 0;
+	for (let first = 0, last = 0; last < sorted.length; last++) {
+		while (sorted[last] - sorted[first] >= 1000) first++;
+		most = Math.max(most, last - first + 1);
+	}
+	return most;
+}

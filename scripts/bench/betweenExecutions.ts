@@ -27,7 +27,7 @@ import {
 } from '../n8n';
 import { startSandbox, type Sandbox } from '../../test/sandbox';
 import { makeItems, runNode } from './runners';
-import type { RemoteSandbox } from './sandboxClient';
+import type { RemoteSandbox } from '../../test/sandbox/remote';
 
 export interface BetweenResult {
 	scenario: string;

@@ -9,7 +9,7 @@
 import * as http from 'node:http';
 
 import { makeItems, runNode, runSdk, sdkClient, type ClientRun } from './runners';
-import { RemoteSandbox } from './sandboxClient';
+import { RemoteSandbox } from '../../test/sandbox/remote';
 
 async function main(): Promise<void> {
 	const count = Number(process.argv[2] ?? 2000);

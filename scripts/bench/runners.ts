@@ -9,7 +9,7 @@ import Stripe from 'stripe';
 
 import { itemsThenStripe, runWorkflow } from '../../test/engine';
 import { FLOOR_NODE_TYPE } from './floorNode';
-import type { RemoteSandbox } from './sandboxClient';
+import type { RemoteSandbox } from '../../test/sandbox/remote';
 
 export interface BenchItem {
 	customer: string;

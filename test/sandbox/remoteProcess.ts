@@ -1,8 +1,8 @@
 /**
- * The bench's sandbox, in its own process (forked by sandboxClient.ts), so that the sandbox's CPU never counts
- * against the client being measured. Answers IPC requests `{ id, op, args }` with `{ id, result }` or `{ id, error }`.
+ * The sandbox in a process of its own (forked by remote.ts), so that the sandbox's CPU and its clock never share
+ * an event loop with the client being measured (bench, pacing tests). Answers IPC requests `{ id, op, args }` with `{ id, result }` or `{ id, error }`.
  */
-import { startSandbox, type Sandbox, type SandboxFaults } from '../../test/sandbox';
+import { startSandbox, type Sandbox, type SandboxFaults } from './index';
 
 export type SandboxOp =
 	| { op: 'setFaults'; args: Partial<SandboxFaults> }
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 			case 'requestSummary':
 				return summarize(sandbox);
 			case 'timeline':
-				return sandbox.requests.map((request) => [request.at, request.status ?? 0, request.replayed ? 1 : 0]);
+				return sandbox.requests.map((request) => [request.at, request.status ?? 0, request.replayed ? 1 : 0, request.path]);
 			case 'close':
 				await sandbox.close();
 				setImmediate(() => process.exit(0));

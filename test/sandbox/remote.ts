@@ -1,9 +1,9 @@
-/** Parent side of the out-of-process sandbox: forks sandboxProcess.ts under tsx and talks to it over IPC. */
+/** Parent side of the out-of-process sandbox: forks remoteProcess.ts under tsx and talks to it over IPC. */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
-import type { SandboxFaults, SandboxStats } from '../../test/sandbox';
-import type { RequestSummary, SandboxOp } from './sandboxProcess';
+import type { SandboxFaults, SandboxStats } from './index';
+import type { RequestSummary, SandboxOp } from './remoteProcess';
 
 export interface TransactionSummary {
 	id: string;
@@ -38,7 +38,7 @@ export class RemoteSandbox {
 	}
 
 	static async start(): Promise<RemoteSandbox> {
-		const child = fork(path.join(__dirname, 'sandboxProcess.ts'), [], {
+		const child = fork(path.join(__dirname, 'remoteProcess.ts'), [], {
 			execArgv: ['--import', 'tsx'],
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
@@ -85,8 +85,8 @@ export class RemoteSandbox {
 		return this.call({ op: 'requestSummary' });
 	}
 
-	/** Per request: [arrival Date.now(), status (0 = dropped / none), replayed 0|1]. */
-	timeline(): Promise<Array<[number, number, number]>> {
+	/** Per request: [arrival Date.now(), status (0 = dropped / none), replayed 0|1, path]. */
+	timeline(): Promise<Array<[number, number, number, string]>> {
 		return this.call({ op: 'timeline' });
 	}
 

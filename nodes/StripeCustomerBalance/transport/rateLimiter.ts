@@ -52,7 +52,8 @@ export class RateLimiter {
 		});
 	}
 
-	private rateAt(now: number): number {
+	/** The rate turns are handed out at now: the ceiling, or less after a 429, recovering. */
+	rateAt(now: number): number {
 		if (this.slowedTo === undefined) return this.ceiling;
 		const recovered = this.slowedTo + (this.ceiling * RECOVERY_PER_SECOND * (now - this.lastSlowdown)) / 1000;
 		if (recovered < this.ceiling) return recovered;

@@ -27,3 +27,4 @@ export * from './server';
 export * from './workflows';
 export * from './webhooks';
 export * from './burst';
+export * from './editorStack';

@@ -53,11 +53,12 @@ export class CredentialDialog {
 		return (await this.dialog.locator('.el-tag:visible').filter({ hasText: 'Couldn’t connect' }).innerText()).replace(/\s+/g, ' ');
 	}
 
-	/** The passed test's banner text. */
+	/** The passed test's message. */
 	async success(): Promise<string> {
 		const banner = this.dialog.getByTestId('credentials-config-container-test-success');
-		await banner.waitFor({ state: 'visible' });
-		return (await banner.innerText()).trim();
+		const message = banner.getByText('Connection tested successfully');
+		await message.waitFor({ state: 'visible' });
+		return (await message.innerText()).trim();
 	}
 
 	async waitClosed(): Promise<void> {

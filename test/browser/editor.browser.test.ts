@@ -27,9 +27,10 @@ function page() {
 	return ui.page;
 }
 
+/** Saves docs/images/<name>.png, without n8n's passing notifications ("Credential saved", …). */
 async function screenshot(name: string, what: 'page' | 'panel'): Promise<void> {
 	const target = what === 'panel' ? page().getByTestId('ndv') : page();
-	await target.screenshot({ path: join(IMAGES, `${name}.png`), animations: 'disabled' });
+	await target.screenshot({ path: join(IMAGES, `${name}.png`), animations: 'disabled', style: '.el-notification { display: none !important; }' });
 }
 
 beforeAll(async () => {
@@ -97,6 +98,7 @@ it('the credential dialog: a publishable key gets the node\'s own message, the s
 	await dialog.fill('baseUrl', stack!.sandbox.url);
 	await dialog.save();
 	expect(await dialog.failure()).toMatch(/The credential holds a publishable key \(pk_…\), which cannot change balances\. A Stripe key looks like sk_test_…/);
+	await screenshot('credential-publishable-key', 'page');
 	await dialog.test();
 	expect(await dialog.failure()).toMatch(/publishable key/);
 
@@ -124,9 +126,9 @@ it('Execute step with Amount 1250 and Currency EUR: the output shows the transac
 	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
 	await setText(page(), 'amount', '1250');
 	await setText(page(), 'currency', 'EUR');
+	await page().getByTestId('parameter-input-currency').locator('input').blur();
 	await screenshot('node-panel', 'panel');
 	await page().getByTestId('node-execute-button').click();
-	await page().getByTestId('output-panel').getByTestId('ndv-data-container').waitFor();
 	const json = await outputJson(page());
 	expect(json).toContain('"object": "customer_balance_transaction"');
 	expect(json).toContain('"amount": 1250,');

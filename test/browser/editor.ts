@@ -83,9 +83,12 @@ export async function setText(page: Page, parameter: string, value: string): Pro
 	await page.getByTestId(`parameter-input-${parameter}`).locator('input').first().fill(value);
 }
 
-/** The output panel's text in its JSON view, whitespace collapsed (`"amount": 1250,`). */
+/** The output panel's text in its JSON view, whitespace collapsed (`"amount": 1250,`), after a successful run. */
 export async function outputJson(page: Page): Promise<string> {
 	const output = page.getByTestId('output-panel');
+	await output.getByTestId('node-run-status-success').waitFor();
 	await output.getByTestId('radio-button-json').click();
-	return (await output.getByTestId('ndv-data-container').innerText()).replace(/\s+/g, ' ');
+	const data = output.getByTestId('ndv-data-container');
+	await data.getByText('"object"').first().waitFor();
+	return (await data.innerText()).replace(/\s+/g, ' ');
 }

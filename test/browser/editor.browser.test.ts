@@ -41,8 +41,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await ui?.browser.close();
-	await stack?.stop();
+	try {
+		await ui?.browser.close();
+	} finally {
+		await stack?.stop();
+	}
 });
 
 it('the example workflow runs from its canvas: every node succeeds', async () => {

@@ -27,4 +27,8 @@ export * from './server';
 export * from './workflows';
 export * from './webhooks';
 export * from './burst';
+export * from './queueCluster';
+export * from './services';
+export * from './worker';
+export * from './batches';
 export * from './editorStack';

@@ -164,6 +164,18 @@ export function webhookNode(name: string, path: string, responseMode: 'lastNode'
 	};
 }
 
+/** Split Out: one item per element of the list at `field` (dot notation, e.g. body.credits). */
+export function splitOutNode(name: string, field: string): WorkflowNode {
+	return {
+		id: nodeId(),
+		name,
+		type: 'n8n-nodes-base.splitOut',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { fieldToSplitOut: field, include: 'noOtherFields', options: {} },
+	};
+}
+
 /** No Operation: passes its items on (a baseline for what n8n itself costs per execution). */
 export function noOpNode(name: string): WorkflowNode {
 	return { id: nodeId(), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };

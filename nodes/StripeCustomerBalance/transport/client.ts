@@ -16,7 +16,7 @@ import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorD
 import type { IdempotencyKeys } from './idempotency';
 import { accountId, platformAccountId, processAccounts, type AccountPacer } from './accountRegistry';
 import { defaultRequestsPerSecond } from './rateLimiter';
-import { backoffMs, isRetryable, isWaitable, type Outcome } from './retryPolicy';
+import { backoffMs, isRetryable, isWaitable, waitMs, type Outcome } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'stripeCustomerBalanceApi';
 
@@ -157,9 +157,10 @@ export class StripeClient {
 				const key = headers['Idempotency-Key'];
 				throw toNodeApiError(this.node, alreadySentDetails(outcome.details, itemIndex, key, options.idempotencyKey !== undefined), itemIndex);
 			}
-			if (isWaitable(outcome.policy, outcome.kind === 'reply' ? outcome.code : undefined)) {
+			const code = outcome.kind === 'reply' ? outcome.code : undefined;
+			if (isWaitable(outcome.policy, code)) {
 				waits += 1;
-				const delay = backoffMs(Math.min(waits, 3), outcome.policy);
+				const delay = waitMs(waits, outcome.policy, code);
 				if (Date.now() + delay > waitUntil) {
 					const waited = `still answering 429 after ${Math.round(options.timeoutMs / 1000)} s (Options > Timeout)`;
 					throw toNodeApiError(this.node, { ...outcome.details, message: `${outcome.details.message} Stripe was ${waited}.`, attempts: attempt }, itemIndex);

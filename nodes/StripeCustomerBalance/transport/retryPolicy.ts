@@ -36,3 +36,13 @@ export function backoffMs(retry: number, outcome: Outcome, random: () => number 
 	if (retryAfter !== undefined && retryAfter > 0 && retryAfter <= 60) return Math.max(jittered, retryAfter * 1000);
 	return jittered;
 }
+
+/**
+ * How long to wait before asking again after the `waits`-th 429 in a row. A customer lock is held for one write
+ * (about a request's latency), so a lock_timeout is retried soon: 100 ms doubling to 1 s. A rate limit goes through
+ * the pacer again anyway, which has slowed down; the backoff only spreads the retries out.
+ */
+export function waitMs(waits: number, outcome: Outcome, code: string | undefined, random: () => number = Math.random): number {
+	if (code === 'lock_timeout') return Math.min(100 * 2 ** (waits - 1), 1000) * (0.5 + random() * 0.5);
+	return backoffMs(Math.min(waits, 3), outcome, random);
+}

@@ -1,0 +1,166 @@
+/**
+ * Scaled out: n8n in queue mode (PostgreSQL, Redis, a main process and 2 workers, all started here by
+ * scripts/n8n/queueCluster.ts), running the packed package. The workers share no memory: each has its own pacer per
+ * Stripe account, and they meet only at Stripe (the sandbox, enforcing 100 requests/s and its customer locks, 100 ms
+ * per request). `npm run test:queue`; the time of (a) is measured by `npm run bench`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+	BATCH_PATH,
+	QueueCluster,
+	batchWorkflow,
+	creditBatches,
+	packPackage,
+	postWebhook,
+	provision,
+	registerSecret,
+	stripeCredential,
+	waitForWebhook,
+	type N8nRestClient,
+} from '../../scripts/n8n';
+import { startSandbox, type Sandbox } from '../sandbox';
+
+jest.setTimeout(20 * 60_000);
+
+const credential = { id: 'queueStripeSandbox', name: 'Stripe sandbox (queue mode)' };
+const BATCH_WORKFLOW = batchWorkflow(credential, { maxRequestsPerSecond: 100 });
+/** Answer at once (a worker will be killed in the middle); the Idempotency Key comes from the data, or not. */
+const KEYED_WORKFLOW = batchWorkflow(credential, { id: 'queueKeyedBatch01', path: 'keyed-batch', respond: 'onReceived', keyFromData: true, maxRequestsPerSecond: 100 });
+const UNKEYED_WORKFLOW = batchWorkflow(credential, { id: 'queueUnkeyedBatch1', path: 'unkeyed-batch', respond: 'onReceived', maxRequestsPerSecond: 100 });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/** The newest execution of a workflow once it has one that is not `before`, and (with `settled`) no longer running. */
+async function newestExecution(workflowId: string, before: string | undefined, settled: boolean) {
+	return await until(`an execution of ${workflowId}`, async () => {
+		const [newest] = await api.executions(workflowId);
+		if (!newest || newest.id === before) return undefined;
+		if (settled && ['new', 'running', 'waiting'].includes(newest.status)) return undefined;
+		return newest;
+	});
+}
+
+let sandbox: Sandbox;
+let cluster: QueueCluster;
+let api: N8nRestClient;
+let workDir: string;
+
+beforeAll(async () => {
+	const runtime = await provision();
+	sandbox = await startSandbox({ host: '127.0.0.1', faults: { rateLimitPerSecond: 100, latencyMs: 100, lockTimeouts: true } });
+	registerSecret(sandbox.secretKey);
+	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-queue-'));
+	const packed = await packPackage(workDir);
+	// A dead worker's execution is found within about half a minute instead of n8n's default minutes.
+	cluster = await QueueCluster.start({ runtime, workers: 2, concurrency: 10, recoveryIntervalMinutes: 0.1, jobLockSeconds: 20 });
+	await cluster.instance.installTarball(packed.tarball);
+	await cluster.instance.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
+	await cluster.instance.importWorkflows([BATCH_WORKFLOW, KEYED_WORKFLOW, UNKEYED_WORKFLOW]);
+	await cluster.startProcesses();
+	api = cluster.main!.client();
+	await api.ensureOwner();
+	for (const workflow of [BATCH_WORKFLOW, KEYED_WORKFLOW, UNKEYED_WORKFLOW]) await api.publishWorkflow(workflow.id);
+	for (const path of [BATCH_PATH, 'keyed-batch', 'unkeyed-batch']) await waitForWebhook(cluster.main!.url, path);
+});
+
+afterAll(async () => {
+	await cluster?.stop();
+	await sandbox?.close();
+	if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('20 webhook executions of 100 credits each, on 2 workers', () => {
+	it('none fails, exactly 2,000 transactions, none twice, and both workers took part', async () => {
+		const customers = Array.from({ length: 1900 }, () => sandbox.createCustomer({}).id);
+		const hot = sandbox.createCustomer({ name: 'Customer with many credits' }).id;
+		const batches = creditBatches(customers, hot, 20, 100, 5);
+		const statsBefore = { ...sandbox.stats };
+
+		const replies = await Promise.all(batches.map(async (credits) => await postWebhook(cluster.main!.url, BATCH_PATH, { credits })));
+
+		expect(replies.filter((reply) => reply.status !== 200)).toEqual([]);
+		expect(await api.countExecutions(BATCH_WORKFLOW.id, 'success')).toBe(20);
+		const counts = customers.map((customer) => sandbox.transactions(customer).length);
+		expect(counts.filter((count) => count !== 1)).toEqual([]);
+		expect(sandbox.transactions(hot)).toHaveLength(100);
+		const amounts = batches.flat().map((credit) => credit.amount);
+		expect(sandbox.customer(hot)?.balance).toBe(batches.flat().filter((credit) => credit.customerId === hot).reduce((sum, credit) => sum + credit.amount, 0));
+		expect(new Set(sandbox.transactions().map((transaction) => transaction.amount))).toEqual(new Set(amounts));
+		expect(cluster.workers.map((worker) => worker.startedExecutions.length).every((count) => count > 0)).toBe(true);
+		// The workers met at Stripe: its 429s were waited out, none reached an item.
+		process.stdout.write(`queue (a): 429 rate_limit ${sandbox.stats.rateLimited - statsBefore.rateLimited}, lock_timeout ${sandbox.stats.lockTimeouts - statsBefore.lockTimeouts}, slowest batch ${Math.max(...replies.map((reply) => reply.ms))} ms\n`);
+	});
+});
+
+describe("n8n's Retry of an execution that failed part way on a worker", () => {
+	it('writes the failed credit and replays the others: 30 transactions for 30 credits', async () => {
+		const customers = Array.from({ length: 30 }, () => sandbox.createCustomer({}).id);
+		const credits = customers.map((customerId, index) => ({ customerId, amount: -(index + 1), ref: `retry-${index}` }));
+		sandbox.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: customers[20] }] });
+		const [before] = await api.executions(BATCH_WORKFLOW.id);
+
+		const reply = await postWebhook(cluster.main!.url, BATCH_PATH, { credits });
+		expect(reply.status).toBe(500);
+		const failed = await newestExecution(BATCH_WORKFLOW.id, before?.id, true);
+		expect(failed.status).toBe('error');
+		expect(customers.filter((customer) => sandbox.transactions(customer).length === 0)).toEqual([customers[20]]);
+
+		await api.retryExecution(failed.id, false);
+		const retried = await newestExecution(BATCH_WORKFLOW.id, failed.id, true);
+
+		expect(retried).toMatchObject({ mode: 'retry', retryOf: failed.id, status: 'success' });
+		expect(customers.map((customer) => sandbox.transactions(customer).length)).toEqual(Array(30).fill(1));
+		expect(cluster.workerThatRan(retried.id)).toBeDefined();
+	});
+});
+
+describe('a worker killed (SIGKILL) in the middle of a 300-credit execution, which n8n then marks crashed and it is retried', () => {
+	/** Starts the batch, kills the worker running it once `killAfter` credits are written, retries it once n8n has marked it crashed. */
+	async function killAndRetry(workflowId: string, path: string, killAfter: number): Promise<{ customers: string[]; written: number[] }> {
+		if (cluster.workers.filter((worker) => worker.running).length < 2) await cluster.addWorker();
+		const customers = Array.from({ length: 300 }, () => sandbox.createCustomer({}).id);
+		const credits = customers.map((customerId, index) => ({ customerId, amount: -(index + 1), ref: `${path}-${index}` }));
+		const [before] = await api.executions(workflowId);
+		expect((await postWebhook(cluster.main!.url, path, { credits })).status).toBe(200);
+		const execution = await newestExecution(workflowId, before?.id, false);
+		const worker = await until('the worker that runs it', () => cluster.workerThatRan(execution.id));
+		const writtenSoFar = () => customers.filter((customer) => sandbox.transactions(customer).length > 0).length;
+		await until(`${killAfter} credits written`, () => (writtenSoFar() >= killAfter ? true : undefined));
+		await worker.kill();
+		const atKill = writtenSoFar();
+		expect(atKill).toBeLessThan(300);
+
+		await until('n8n marking the execution crashed', async () => {
+			const [newest] = await api.executions(workflowId);
+			return newest?.id === execution.id && newest.status === 'crashed' ? true : undefined;
+		});
+		await api.retryExecution(execution.id, false);
+		const retried = await newestExecution(workflowId, execution.id, true);
+		expect(retried).toMatchObject({ mode: 'retry', retryOf: execution.id, status: 'success' });
+		return { customers, written: customers.map((customer) => sandbox.transactions(customer).length) };
+	}
+
+	it('with the Idempotency Key from the data: exactly 300 transactions', async () => {
+		const { written } = await killAndRetry(KEYED_WORKFLOW.id, 'keyed-batch', 100);
+		expect(written).toEqual(Array(300).fill(1));
+	});
+
+	it('without a key of your own, the retry cannot know what the dead worker wrote: the credits written before the kill are written again', async () => {
+		const { written } = await killAndRetry(UNKEYED_WORKFLOW.id, 'unkeyed-batch', 100);
+		expect(written.every((count) => count >= 1)).toBe(true);
+		const twice = written.filter((count) => count === 2).length;
+		expect(twice).toBeGreaterThanOrEqual(100);
+		process.stdout.write(`queue (c) without a key of your own: ${twice} of 300 credits written twice\n`);
+	});
+});

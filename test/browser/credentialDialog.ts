@@ -30,9 +30,15 @@ export class CredentialDialog {
 		await this.dialog.getByTestId(`parameter-input-${field}`).locator('input').fill(value);
 	}
 
-	/** Save: n8n saves the credential, then runs its test; resolves when the test has answered. */
+	/**
+	 * Save: n8n saves the credential, then runs its test; resolves when the test has answered. Save stays disabled (by
+	 * a class, which a click ignores) until the dialog has taken in the edited field, so wait for it to be enabled.
+	 */
 	async save(): Promise<void> {
-		await this.untilTested(async () => await this.dialog.getByTestId('credential-save-button').click());
+		const enabled = this.dialog
+			.getByTestId('credential-save-button')
+			.locator('xpath=descendant-or-self::button[not(@disabled) and not(contains(@class, "is-disabled"))]');
+		await this.untilTested(async () => await enabled.click());
 	}
 
 	/** The Test button of the result banner ("Retry credential test"); resolves when the test has answered. */

@@ -79,8 +79,11 @@ export async function optionsOf(page: Page, opener: Locator, option = '[role="op
 	return titles;
 }
 
+/** Types a value and leaves the field, as a person does before pressing Execute step. */
 export async function setText(page: Page, parameter: string, value: string): Promise<void> {
-	await page.getByTestId(`parameter-input-${parameter}`).locator('input').first().fill(value);
+	const input = page.getByTestId(`parameter-input-${parameter}`).locator('input').first();
+	await input.fill(value);
+	await input.blur();
 }
 
 /** The output panel's text in its JSON view, whitespace collapsed (`"amount": 1250,`), after a successful run. */

@@ -27,8 +27,9 @@ function page() {
 	return ui.page;
 }
 
-/** Saves docs/images/<name>.png, without n8n's passing notifications ("Credential saved", …). */
+/** Saves docs/images/<name>.png, without n8n's passing notifications ("Credential saved", …) or a hovered button. */
 async function screenshot(name: string, what: 'page' | 'panel'): Promise<void> {
+	await page().mouse.move(0, 0);
 	const target = what === 'panel' ? page().getByTestId('ndv') : page();
 	await target.screenshot({ path: join(IMAGES, `${name}.png`), animations: 'disabled', style: '.el-notification { display: none !important; }' });
 }

@@ -61,11 +61,13 @@ describe('what n8n registers', () => {
 		expect(readFileSync(light!.file, 'utf8')).not.toBe(readFileSync(dark!.file, 'utf8'));
 	});
 
-	it('a codex with the Finance & Accounting and Sales categories and documentation links', () => {
+	it("a codex with the Finance & Accounting and Sales categories, the package's README as the node's docs", () => {
 		const codex = JSON.parse(readFileSync(join(root, 'dist/nodes/StripeCustomerBalance/StripeCustomerBalance.node.json'), 'utf8'));
 		expect(codex.node).toBe(NODE_TYPE);
 		expect(codex.categories).toEqual(['Finance & Accounting', 'Sales']);
-		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/docs\.stripe\.com\//);
+		// n8n's editor links the first one as the node's "Docs"
+		expect(codex.resources.primaryDocumentation[0].url).toBe(pkg.homepage);
+		expect(pkg.homepage).toMatch(/#readme$/);
 		expect(codex.resources.credentialDocumentation[0].url).toMatch(/^https:\/\/docs\.stripe\.com\//);
 	});
 

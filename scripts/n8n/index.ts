@@ -31,3 +31,4 @@ export * from './queueCluster';
 export * from './services';
 export * from './worker';
 export * from './batches';
+export * from './editorStack';

@@ -1,0 +1,162 @@
+/**
+ * The editor as users meet it, in a real browser (Debian's chromium, driven by playwright-core) against the real n8n
+ * with the packed package, the Stripe sandbox and a fresh owner: what `npm run dev` sets up (scripts/n8n/editorStack).
+ * The steps run in order on one page, as a person would go through them. Screenshots for the README are written to
+ * docs/images/. Run with `npm run test:browser` (installs chromium, builds, provisions n8n).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DEFAULT_OWNER, REPO_ROOT, provision, startEditorStack, type EditorStack } from '../../scripts/n8n';
+import { launchEditorBrowser, type EditorBrowser } from './browser';
+import { CredentialDialog } from './credentialDialog';
+import { choose, fieldLabels, loadedIcon, openNewWorkflow, optionsOf, outputJson, searchNodeCreator, setText, signIn } from './editor';
+
+jest.setTimeout(10 * 60_000);
+
+const NODE = 'Stripe Customer Balance';
+const ACME_GMBH = 'cus_DemoAcmeGmbH01';
+const IMAGES = join(REPO_ROOT, 'docs', 'images');
+const homepage = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { homepage: string }).homepage;
+
+let stack: EditorStack | undefined;
+let ui: EditorBrowser | undefined;
+
+function page() {
+	if (!ui) throw new Error('the browser did not start');
+	return ui.page;
+}
+
+/** Saves docs/images/<name>.png, without n8n's passing notifications ("Credential saved", …) or a hovered button. */
+async function screenshot(name: string, what: 'page' | 'panel'): Promise<void> {
+	await page().mouse.move(0, 0);
+	const target = what === 'panel' ? page().getByTestId('ndv') : page();
+	await target.screenshot({ path: join(IMAGES, `${name}.png`), animations: 'disabled', style: '.el-notification { display: none !important; }' });
+}
+
+beforeAll(async () => {
+	mkdirSync(IMAGES, { recursive: true });
+	stack = await startEditorStack({ runtime: await provision(), owner: DEFAULT_OWNER, credentialName: 'Stripe sandbox' });
+	ui = await launchEditorBrowser();
+	await signIn(ui.page, stack.editorUrl, DEFAULT_OWNER);
+});
+
+afterAll(async () => {
+	try {
+		await ui?.browser.close();
+	} finally {
+		await stack?.stop();
+	}
+});
+
+it('the example workflow runs from its canvas: every node succeeds', async () => {
+	await page().goto(`${stack!.editorUrl}/workflow/${stack!.example.id}`);
+	const nodes = page().getByTestId('canvas-node');
+	await nodes.filter({ hasText: 'Credit customer balance' }).waitFor();
+	await page().getByTestId('execute-workflow-button').click();
+	await nodes.filter({ hasText: 'Get customer balance' }).getByTestId('canvas-node-status-success').waitFor();
+	expect(await nodes.getByTestId('canvas-node-status-success').count()).toBe(await nodes.count());
+	expect(stack!.sandbox.transactions().length).toBe(4);
+	await screenshot('example-workflow', 'page');
+});
+
+it('the node creator finds "Stripe Customer Balance", with its icon, and adds it', async () => {
+	await openNewWorkflow(page(), stack!.editorUrl);
+	const entry = await searchNodeCreator(page(), NODE);
+	expect(await loadedIcon(entry)).toEqual({ src: expect.stringMatching(/\/icons\/n8n-nodes-stripe-customer-balance\/dist\/icons\/stripe\.svg$/), loaded: true });
+	await entry.click();
+	await page().getByTestId('node-creator-item-name').filter({ hasText: 'Create a customer balance transaction' }).click();
+	await expect(page().getByTestId('ndv').innerText()).resolves.toContain('Create a customer balance transaction');
+});
+
+it('the panel shows every field of Create, with the customer modes and the additional fields', async () => {
+	expect(await fieldLabels(page())).toEqual(['Credential', 'Resource', 'Operation', 'Customer', 'Amount', 'Currency', 'Additional Fields', 'Options']);
+	expect(await optionsOf(page(), page().getByTestId('rlc-mode-selector'), '[data-test-id^="mode-"]')).toEqual(['From list', 'By ID', 'By URL']);
+	expect(await optionsOf(page(), page().getByTestId('collection-parameter-add').first(), '[data-test-id="collection-parameter-option"]')).toEqual([
+		'Description',
+		'Expand',
+		'Metadata',
+	]);
+});
+
+it('Get Many shows Return All, Limit and Filters; Get Balance only the customer and its options', async () => {
+	await choose(page(), 'operation', 'Get Many');
+	expect(await fieldLabels(page())).toEqual(['Credential', 'Resource', 'Operation', 'Customer', 'Return All', 'Limit', 'Filters', 'Options']);
+	await choose(page(), 'resource', 'Customer');
+	expect(await fieldLabels(page())).toEqual(['Credential', 'Resource', 'Operation', 'Customer', 'Options']);
+	await choose(page(), 'resource', 'Customer Balance Transaction');
+	await choose(page(), 'operation', 'Create');
+	expect(await fieldLabels(page())).toContain('Amount');
+});
+
+it("the node's Docs link opens this package's README", async () => {
+	const [opened] = await Promise.all([ui!.context.waitForEvent('page'), page().getByTestId('ndv').getByRole('link', { name: 'Docs' }).click()]);
+	await opened.waitForLoadState();
+	expect(opened.url().startsWith(homepage)).toBe(true);
+	await opened.close();
+});
+
+it('the credential dialog: a publishable key gets the node\'s own message, the sandbox key passes the test', async () => {
+	const dialog = await CredentialDialog.createNew(page());
+	await dialog.fill('secretKey', 'pk_test_51Abc0000000000000000000');
+	await dialog.fill('baseUrl', stack!.sandbox.url);
+	await dialog.save();
+	expect(await dialog.failure()).toMatch(/The credential holds a publishable key \(pk_…\), which cannot change balances\. A Stripe key looks like sk_test_…/);
+	await screenshot('credential-publishable-key', 'page');
+	await dialog.test();
+	expect(await dialog.failure()).toMatch(/publishable key/);
+
+	await dialog.fill('secretKey', stack!.sandbox.secretKey);
+	await dialog.save();
+	await dialog.waitClosed(); // n8n closes the dialog once a new credential's test passes
+	const reopened = await CredentialDialog.editSelected(page());
+	await reopened.test();
+	expect(await reopened.success()).toBe('Connection tested successfully');
+	await reopened.close();
+});
+
+it('the customer picker, From List, finds the sandbox\'s customers matching "acme"', async () => {
+	await page().getByTestId('rlc-input').click();
+	await page().getByTestId('rlc-search').fill('acme');
+	const items = page().locator('[data-test-id="rlc-item"]:visible');
+	await items.filter({ hasText: 'Acme GmbH' }).waitFor();
+	const acme = stack!.customers.filter((customer) => /acme/i.test(`${customer.name} ${customer.email}`));
+	expect((await items.allInnerTexts()).sort()).toEqual(acme.map((c) => `${c.name} <${c.email}> (${c.id})`).sort());
+	await items.filter({ hasText: ACME_GMBH }).click();
+	await expect(page().getByTestId('rlc-input').inputValue()).resolves.toContain(ACME_GMBH);
+});
+
+it('Execute step with Amount 1250 and Currency EUR: the output shows the transaction and the ending balance', async () => {
+	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
+	await setText(page(), 'amount', '1250');
+	await setText(page(), 'currency', 'EUR');
+	await screenshot('node-panel', 'panel');
+	await page().getByTestId('node-execute-button').click();
+	const json = await outputJson(page());
+	expect(json).toContain('"object": "customer_balance_transaction"');
+	expect(json).toContain('"amount": 1250,');
+	expect(json).toContain('"currency": "eur"');
+	expect(json).toContain(`"customer": "${ACME_GMBH}"`);
+	expect(json).toContain(`"ending_balance": ${before + 1250},`);
+	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before + 1250);
+	await screenshot('node-output', 'panel');
+});
+
+it('Amount 12.50 shows the node\'s error, naming the field, with the hint to use Amount Format Decimal', async () => {
+	const sent = stack!.sandbox.transactions().length;
+	await setText(page(), 'amount', '12.50');
+	await page().getByTestId('node-execute-button').click();
+	const message = page().getByTestId('node-error-message');
+	await message.waitFor();
+	expect(await message.innerText()).toMatch(/^Invalid Amount in item 0: .* is not a whole number of the currency's smallest unit/);
+	expect(await page().getByTestId('node-error-description').innerText()).toMatch(/set Options > Amount Format to Decimal/);
+	expect(stack!.sandbox.transactions().length).toBe(sent);
+	await screenshot('node-error', 'panel');
+});
+
+it('in dark mode the editor serves the dark icon', async () => {
+	await page().emulateMedia({ colorScheme: 'dark' });
+	await openNewWorkflow(page(), stack!.editorUrl);
+	const entry = await searchNodeCreator(page(), NODE);
+	expect(await loadedIcon(entry)).toEqual({ src: expect.stringMatching(/\/dist\/icons\/stripe\.dark\.svg$/), loaded: true });
+});

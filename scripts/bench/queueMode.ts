@@ -28,6 +28,17 @@ import { busiestSecond, type BetweenResult } from './betweenExecutions';
 const credential = { id: 'benchQueueStripe', name: 'Stripe sandbox (bench, queue)' };
 const WORKFLOW = batchWorkflow(credential, { maxRequestsPerSecond: 100 });
 
+/** Arrivals counted per second since `start`. */
+function perSecond(arrivals: number[], start: number): number[] {
+	const counts: number[] = [];
+	for (const at of arrivals) {
+		const second = Math.max(0, Math.floor((at - start) / 1000));
+		while (counts.length <= second) counts.push(0);
+		counts[second] += 1;
+	}
+	return counts;
+}
+
 async function sendBatches(sandbox: Sandbox, main: N8nServer, label: string): Promise<BetweenResult> {
 	const customers = Array.from({ length: 1900 }, () => sandbox.createCustomer({}).id);
 	const hot = sandbox.createCustomer({}).id;
@@ -55,7 +66,7 @@ async function sendBatches(sandbox: Sandbox, main: N8nServer, label: string): Pr
 		rateLimited,
 		lockTimeouts,
 		busiestSecond: busiestSecond(sandbox.requests.slice(requestsBefore).map((request) => request.at)),
-		detail: `slowest execution ${(Math.max(...replies.map((reply) => reply.ms)) / 1000).toFixed(2)} s`,
+		detail: `slowest execution ${(Math.max(...replies.map((reply) => reply.ms)) / 1000).toFixed(2)} s; requests per second: ${perSecond(sandbox.requests.slice(requestsBefore).map((request) => request.at), started).join(' ')}`,
 		target: {
 			pass,
 			text: `${label}: ${(wallMs / 1000).toFixed(2)} s against 20 s (${(wallMs / 20_000).toFixed(2)}x, target <= 1.30x); failed executions ${failed}; ${transactions}/2000 transactions; duplicates ${duplicates}; the sandbox sent ${rateLimited} rate_limit + ${lockTimeouts} lock_timeout 429s`,

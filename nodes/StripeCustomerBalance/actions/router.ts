@@ -153,11 +153,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const prepare = (itemIndex: number): Job<IDataObject[]> | undefined => {
 		try {
 			const item: PreparedItem = operation.prepare(parameters, itemIndex);
-			const { lane } = item;
-			return {
-				lane,
-				run: async () => (lane ? await client.oneAtATime(lane, async () => await item.run(client)) : await item.run(client)),
-			};
+			return { lane: item.lane, run: async () => await item.run(client) };
 		} catch (error) {
 			fail(error, itemIndex);
 			return undefined;

@@ -38,9 +38,10 @@ export class AccountPacer {
 		this.lastUsed = Date.now();
 	}
 
-	async acquire(): Promise<void> {
+	/** `first`: the request holds a customer's lock, which others wait for: its turn comes before the queue's. */
+	async acquire(first = false): Promise<void> {
 		this.lastUsed = Date.now();
-		await this.limiter.acquire();
+		await this.limiter.acquire(first);
 	}
 
 	onRateLimited(): void {

@@ -33,6 +33,11 @@ export interface CallOptions {
 }
 
 export interface StripeCall {
+	/**
+	 * A write to one customer: it waits for the customer's process-wide lock (writes from any execution one at a time,
+	 * in arrival order), and while it holds the lock its pacer turns come first, so the customer's queue keeps moving.
+	 */
+	customerLane?: string;
 	method: 'GET' | 'POST';
 	path: string;
 	params?: Record<string, FormValue>;
@@ -112,11 +117,6 @@ export class StripeClient {
 		return this.context.getNode();
 	}
 
-	/** Runs `write` once every earlier write to this customer lane, from any execution of this process, has finished. */
-	async oneAtATime<T>(customerLane: string, write: () => Promise<T>): Promise<T> {
-		return await processAccounts.oneAtATime(this.platformAccount, customerLane, write);
-	}
-
 	/** Lets go of this client's ceiling: the account's pacer goes back to the ceilings of the executions still running. */
 	close(): void {
 		for (const pacer of this.joined) pacer.leave(this);
@@ -124,6 +124,12 @@ export class StripeClient {
 	}
 
 	async send(call: StripeCall): Promise<IDataObject> {
+		const { customerLane } = call;
+		if (customerLane === undefined) return await this.sendNow(call, false);
+		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async () => await this.sendNow(call, true));
+	}
+
+	private async sendNow(call: StripeCall, holdsCustomerLock: boolean): Promise<IDataObject> {
 		const { method, path, itemIndex, options } = call;
 		const encoded = encodeForm(call.params ?? {});
 		const url = `${this.baseUrl}${path}${method === 'GET' && encoded ? `?${encoded}` : ''}`;
@@ -149,7 +155,7 @@ export class StripeClient {
 		let failures = 0;
 		let waits = 0;
 		for (let attempt = 1; ; attempt++) {
-			await pacer.acquire();
+			await pacer.acquire(holdsCustomerLock);
 			const outcome = await this.attempt(request);
 			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;
 			if (outcome.kind === 'reply' && outcome.code === 'rate_limit') pacer.onRateLimited();

@@ -22,6 +22,9 @@ export class RateLimiter {
 
 	private readonly waiting: Array<() => void> = [];
 
+	/** Served before `waiting`: requests that hold a customer's lock. */
+	private readonly waitingFirst: Array<() => void> = [];
+
 	/** When the turns of the last window were handed out. */
 	private readonly handedOut: number[] = [];
 
@@ -36,7 +39,7 @@ export class RateLimiter {
 
 	/** Requests waiting for a turn: a limiter with none may be dropped. */
 	get queued(): number {
-		return this.waiting.length;
+		return this.waiting.length + this.waitingFirst.length;
 	}
 
 	/** A new ceiling applies to the next turn; a rate slowed by 429s stays slowed and recovers toward it. */
@@ -44,10 +47,10 @@ export class RateLimiter {
 		this.ceiling = ceiling;
 	}
 
-	/** Waits for this request's turn; one loop hands out the turns in order. */
-	async acquire(): Promise<void> {
+	/** Waits for this request's turn; one loop hands out the turns in order, those asked `first` before the others. */
+	async acquire(first = false): Promise<void> {
 		await new Promise<void>((resolve) => {
-			this.waiting.push(resolve);
+			(first ? this.waitingFirst : this.waiting).push(resolve);
 			if (!this.pumping) void this.pump();
 		});
 	}
@@ -65,7 +68,7 @@ export class RateLimiter {
 		this.pumping = true;
 		// Time spent idle is not credit for a burst.
 		this.nextSlot = Math.max(this.nextSlot, Date.now());
-		while (this.waiting.length > 0) {
+		while (this.queued > 0) {
 			const now = Date.now();
 			const rate = this.rateAt(now);
 			while (this.handedOut.length > 0 && this.handedOut[0] <= now - WINDOW_MS) this.handedOut.shift();
@@ -75,7 +78,7 @@ export class RateLimiter {
 				await sleep(wait);
 				continue;
 			}
-			(this.waiting.shift() as () => void)();
+			((this.waitingFirst.shift() ?? this.waiting.shift()) as () => void)();
 			this.handedOut.push(now);
 			const interval = 1000 / (rate * PACING_MARGIN);
 			this.nextSlot = Math.max(this.nextSlot + interval, Date.now() - CATCH_UP * interval);

@@ -75,10 +75,12 @@ export const create: Operation = {
 			metadata: readMetadata(fields),
 		};
 		const callOptions = readCallOptions(options);
+		const lane = customerLane(customer, callOptions);
 		return {
-			lane: customerLane(customer, callOptions),
+			lane,
 			run: async (client) => [
 				await client.send({
+					customerLane: lane,
 					method: 'POST',
 					path: `/v1/customers/${customer}/balance_transactions`,
 					params,

@@ -52,10 +52,12 @@ export const update: Operation = {
 			metadata: readMetadata(fields),
 		};
 		const callOptions = readCallOptions(options);
+		const lane = customerLane(customer, callOptions);
 		return {
-			lane: customerLane(customer, callOptions),
+			lane,
 			run: async (client) => [
 				await client.send({
+					customerLane: lane,
 					method: 'POST',
 					path: `/v1/customers/${customer}/balance_transactions/${transaction}`,
 					params,

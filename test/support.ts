@@ -3,6 +3,8 @@ import { itemsThenStripe, runWorkflow, type RunResult, type TestNode } from './e
 import { startSandbox, type Sandbox } from './sandbox';
 import { RemoteSandbox } from './sandbox/remote';
 
+export { busiestSecond } from './sandbox/arrivals';
+
 export type { Sandbox };
 
 export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
@@ -70,15 +72,4 @@ export function useRemoteSandbox(): () => RemoteSandbox {
 		if (!sandbox) throw new Error('sandbox not started');
 		return sandbox;
 	};
-}
-
-/** The most requests that arrived within any one second. */
-export function busiestSecond(arrivals: number[]): number {
-	const sorted = [...arrivals].sort((a, b) => a - b);
-	let most = 0;
-	for (let first = 0, last = 0; last < sorted.length; last++) {
-		while (sorted[last] - sorted[first] >= 1000) first++;
-		most = Math.max(most, last - first + 1);
-	}
-	return most;
 }

@@ -26,6 +26,7 @@ import {
 	type N8nServer,
 } from '../n8n';
 import { startSandbox, type Sandbox } from '../../test/sandbox';
+import { busiestSecond } from '../../test/sandbox/arrivals';
 import { makeItems, runNode } from './runners';
 import type { RemoteSandbox } from '../../test/sandbox/remote';
 
@@ -43,17 +44,6 @@ export interface BetweenResult {
 	/** What else was measured, in words. */
 	detail: string;
 	target: { pass: boolean; text: string };
-}
-
-/** The most arrivals within any one second. */
-export function busiestSecond(arrivals: number[]): number {
-	const sorted = [...arrivals].sort((a, b) => a - b);
-	let most = 0;
-	for (let first = 0, last = 0; last < sorted.length; last++) {
-		while (sorted[last] - sorted[first] >= 1000) first++;
-		most = Math.max(most, last - first + 1);
-	}
-	return most;
 }
 
 const s = (ms: number) => (ms / 1000).toFixed(2);

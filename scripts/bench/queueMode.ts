@@ -23,7 +23,8 @@ import {
 	type N8nServer,
 } from '../n8n';
 import { startSandbox, type Sandbox } from '../../test/sandbox';
-import { busiestSecond, type BetweenResult } from './betweenExecutions';
+import { busiestSecond } from '../../test/sandbox/arrivals';
+import type { BetweenResult } from './betweenExecutions';
 
 const credential = { id: 'benchQueueStripe', name: 'Stripe sandbox (bench, queue)' };
 const WORKFLOW = batchWorkflow(credential, { maxRequestsPerSecond: 100 });

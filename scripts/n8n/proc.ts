@@ -209,6 +209,14 @@ export async function run(command: string, args: string[], options: RunOptions =
 	});
 }
 
+/** Calls `onLine` with each line a child prints on stdout or stderr, secrets masked. */
+export function onOutputLines(child: ChildProcess, onLine: (line: string) => void): void {
+	for (const stream of [child.stdout, child.stderr]) {
+		const split = lineSplitter((line) => onLine(redact(line)));
+		stream?.on('data', (chunk: Buffer) => split(chunk.toString('utf8')));
+	}
+}
+
 /** The last `n` lines of a text (for error messages). */
 export function tail(text: string, n = 40): string {
 	return text.split('\n').slice(-n).join('\n');

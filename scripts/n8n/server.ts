@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { N8nInstance } from './instance';
 import { freePort, isPortFree } from './ports';
-import { redact, spawnTracked, stopChild } from './proc';
+import { onOutputLines, redact, spawnTracked, stopChild } from './proc';
 
 export interface StartServerOptions {
 	/** Default: a free port. */
@@ -56,20 +56,11 @@ export class N8nServer {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		const logs: string[] = [];
-		let rest = '';
-		const onData = (chunk: Buffer) => {
-			rest += chunk.toString('utf8');
-			const lines = rest.split('\n');
-			rest = lines.pop() ?? '';
-			for (const raw of lines) {
-				const line = redact(raw);
-				logs.push(line);
-				if (logs.length > 2000) logs.splice(0, logs.length - 2000);
-				options.onLog?.(line);
-			}
-		};
-		child.stdout!.on('data', onData);
-		child.stderr!.on('data', onData);
+		onOutputLines(child, (line) => {
+			logs.push(line);
+			if (logs.length > 2000) logs.splice(0, logs.length - 2000);
+			options.onLog?.(line);
+		});
 
 		const url = `http://127.0.0.1:${port}`;
 		const deadline = started + (options.readyTimeoutMs ?? 180_000);

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 
 import type { N8nInstance } from './instance';
-import { redact, spawnTracked, stopChild } from './proc';
+import { onOutputLines, spawnTracked, stopChild } from './proc';
 
 export class N8nWorker {
 	readonly logs: string[] = [];
@@ -27,22 +27,13 @@ export class N8nWorker {
 		});
 		const worker = new N8nWorker(name, child);
 		let ready = false;
-		let rest = '';
-		const onData = (chunk: Buffer) => {
-			rest += chunk.toString('utf8');
-			const lines = rest.split('\n');
-			rest = lines.pop() ?? '';
-			for (const raw of lines) {
-				const line = redact(raw);
-				worker.logs.push(line);
-				if (worker.logs.length > 5000) worker.logs.splice(0, worker.logs.length - 5000);
-				if (line.includes('n8n worker is now ready')) ready = true;
-				const started = /Worker started execution (\S+)/.exec(line);
-				if (started) worker.startedExecutions.push(started[1]);
-			}
-		};
-		child.stdout!.on('data', onData);
-		child.stderr!.on('data', onData);
+		onOutputLines(child, (line) => {
+			worker.logs.push(line);
+			if (worker.logs.length > 5000) worker.logs.splice(0, worker.logs.length - 5000);
+			if (line.includes('n8n worker is now ready')) ready = true;
+			const started = /Worker started execution (\S+)/.exec(line);
+			if (started) worker.startedExecutions.push(started[1]);
+		});
 		const deadline = Date.now() + 180_000;
 		while (!ready) {
 			if (child.exitCode !== null) throw new Error(`n8n worker ${name} exited (${child.exitCode}):\n${worker.logs.slice(-30).join('\n')}`);

@@ -38,7 +38,7 @@ export class AccountPacer {
 		this.lastUsed = Date.now();
 	}
 
-	/** `first`: the request holds a customer's lock, which others wait for: its turn comes before the queue's. */
+	/** `first`: the request holds a customer's lock (a write): its turn comes before those of the others (reads). */
 	async acquire(first = false): Promise<void> {
 		this.lastUsed = Date.now();
 		await this.limiter.acquire(first);

@@ -35,7 +35,7 @@ export interface CallOptions {
 export interface StripeCall {
 	/**
 	 * A write to one customer: it waits for the customer's process-wide lock (writes from any execution one at a time,
-	 * in arrival order), and while it holds the lock its pacer turns come first, so the customer's queue keeps moving.
+	 * in arrival order). Holding it, its pacer turns come before those of reads, which hold no lock.
 	 */
 	customerLane?: string;
 	method: 'GET' | 'POST';

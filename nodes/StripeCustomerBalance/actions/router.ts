@@ -153,7 +153,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const prepare = (itemIndex: number): Job<IDataObject[]> | undefined => {
 		try {
 			const item: PreparedItem = operation.prepare(parameters, itemIndex);
-			return { lane: item.lane, run: async () => await item.run(client) };
+			return { lane: item.lane, run: async ({ laneBacklog }) => await item.run(client, laneBacklog) };
 		} catch (error) {
 			fail(error, itemIndex);
 			return undefined;

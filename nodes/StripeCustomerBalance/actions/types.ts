@@ -6,7 +6,8 @@ import type { ParameterReader } from './parameters';
 /** One item's validated work: nothing is sent until `run`. Writes to one customer share a lane and run in order. */
 export interface PreparedItem {
 	lane?: string;
-	run: (client: StripeClient) => Promise<IDataObject[]>;
+	/** `urgent`: more writes to the same customer wait behind this one (its turn with Stripe should come first). */
+	run: (client: StripeClient, urgent: boolean) => Promise<IDataObject[]>;
 }
 
 export interface Operation {

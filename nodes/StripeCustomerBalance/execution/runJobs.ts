@@ -6,7 +6,8 @@
  */
 export interface Job<T> {
 	lane?: string;
-	run: () => Promise<T>;
+	/** `laneBacklog`: more jobs of this lane wait behind this one. */
+	run: (turn: { laneBacklog: boolean }) => Promise<T>;
 }
 
 export type JobResult<T> = { ok: true; value: T } | { ok: false; error: unknown } | undefined;
@@ -88,7 +89,8 @@ export class JobRunner<T> {
 			if (lane) {
 				const index = lane.queue.shift() as number;
 				try {
-					this.results[index] = { ok: true, value: await (this.jobs.get(index) as Job<T>).run() };
+					const turn = { laneBacklog: lane.queue.length > 0 };
+					this.results[index] = { ok: true, value: await (this.jobs.get(index) as Job<T>).run(turn) };
 				} catch (error) {
 					this.results[index] = { ok: false, error };
 					if (this.stopsOthers(error)) {

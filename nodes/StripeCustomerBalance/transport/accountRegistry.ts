@@ -38,7 +38,7 @@ export class AccountPacer {
 		this.lastUsed = Date.now();
 	}
 
-	/** `first`: the request holds a customer's lock (a write): its turn comes before those of the others (reads). */
+	/** `first`: more writes to a customer wait behind this request: its turn comes before the others'. */
 	async acquire(first = false): Promise<void> {
 		this.lastUsed = Date.now();
 		await this.limiter.acquire(first);
@@ -79,9 +79,13 @@ export class AccountRegistry {
 		return pacer;
 	}
 
-	/** Runs `write` when every earlier write to this customer of this account, from any execution, has finished. */
-	async oneAtATime<T>(accountId: string, customerLane: string, write: () => Promise<T>): Promise<T> {
-		return await this.customerLocks.run(`${accountId}\u0000${customerLane}`, write);
+	/**
+	 * Runs `write` when every earlier write to this customer of this account, from any execution, has finished;
+	 * `othersWaiting()` tells it whether later writes to the customer already wait for it.
+	 */
+	async oneAtATime<T>(accountId: string, customerLane: string, write: (othersWaiting: () => boolean) => Promise<T>): Promise<T> {
+		const key = `${accountId}\u0000${customerLane}`;
+		return await this.customerLocks.run(key, async () => await write(() => this.customerLocks.waiting(key) > 0));
 	}
 
 	private sweep(now: number): void {

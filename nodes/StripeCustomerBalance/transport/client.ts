@@ -35,9 +35,15 @@ export interface CallOptions {
 export interface StripeCall {
 	/**
 	 * A write to one customer: it waits for the customer's process-wide lock (writes from any execution one at a time,
-	 * in arrival order). Holding it, its pacer turns come before those of reads, which hold no lock.
+	 * in arrival order).
 	 */
 	customerLane?: string;
+	/**
+	 * More writes to this customer wait behind this one: its pacer turns come first, so that a customer with many
+	 * writes (a serial chain, the longest path of a run) keeps moving instead of queueing behind every other request.
+	 * Also so when writes from other executions wait for the customer's lock.
+	 */
+	urgent?: boolean;
 	method: 'GET' | 'POST';
 	path: string;
 	params?: Record<string, FormValue>;
@@ -126,10 +132,10 @@ export class StripeClient {
 	async send(call: StripeCall): Promise<IDataObject> {
 		const { customerLane } = call;
 		if (customerLane === undefined) return await this.sendNow(call, false);
-		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async () => await this.sendNow(call, true));
+		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async (othersWaiting) => await this.sendNow(call, call.urgent === true || othersWaiting()));
 	}
 
-	private async sendNow(call: StripeCall, holdsCustomerLock: boolean): Promise<IDataObject> {
+	private async sendNow(call: StripeCall, urgent: boolean): Promise<IDataObject> {
 		const { method, path, itemIndex, options } = call;
 		const encoded = encodeForm(call.params ?? {});
 		const url = `${this.baseUrl}${path}${method === 'GET' && encoded ? `?${encoded}` : ''}`;
@@ -155,7 +161,7 @@ export class StripeClient {
 		let failures = 0;
 		let waits = 0;
 		for (let attempt = 1; ; attempt++) {
-			await pacer.acquire(holdsCustomerLock);
+			await pacer.acquire(urgent);
 			const outcome = await this.attempt(request);
 			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;
 			if (outcome.kind === 'reply' && outcome.code === 'rate_limit') pacer.onRateLimited();

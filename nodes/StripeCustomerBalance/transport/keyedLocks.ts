@@ -10,6 +10,11 @@ export class KeyedLocks {
 		return this.queues.size;
 	}
 
+	/** How many wait for `key` now. */
+	waiting(key: string): number {
+		return this.queues.get(key)?.length ?? 0;
+	}
+
 	async run<T>(key: string, section: () => Promise<T>): Promise<T> {
 		await this.acquire(key);
 		try {

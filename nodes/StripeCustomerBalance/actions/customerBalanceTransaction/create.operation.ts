@@ -78,9 +78,10 @@ export const create: Operation = {
 		const lane = customerLane(customer, callOptions);
 		return {
 			lane,
-			run: async (client) => [
+			run: async (client, urgent) => [
 				await client.send({
 					customerLane: lane,
+					urgent,
 					method: 'POST',
 					path: `/v1/customers/${customer}/balance_transactions`,
 					params,

@@ -55,9 +55,10 @@ export const update: Operation = {
 		const lane = customerLane(customer, callOptions);
 		return {
 			lane,
-			run: async (client) => [
+			run: async (client, urgent) => [
 				await client.send({
 					customerLane: lane,
+					urgent,
 					method: 'POST',
 					path: `/v1/customers/${customer}/balance_transactions/${transaction}`,
 					params,

@@ -6,18 +6,16 @@ set -euo pipefail
 
 have_postgres() { compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null; }
 have_redis() { command -v redis-server > /dev/null; }
-
-missing=()
-have_postgres || missing+=(postgresql)
-have_redis || missing+=(redis-server)
-[ ${#missing[@]} -eq 0 ] && exit 0
+if have_postgres && have_redis; then exit 0; fi
 
 as_root=()
 [ "$(id -u)" -ne 0 ] && as_root=(sudo)
-echo "[queue services] installing ${missing[*]} from Debian's packages" >&2
+echo "[queue services] installing postgresql and redis-server from Debian's packages" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" > /dev/null 2>&1; then
+# DPkg::Lock::Timeout: wait for another apt run (the chromium install, say) instead of failing.
+install() { "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends postgresql redis-server > /dev/null; }
+if ! install 2>/dev/null; then
   "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q > /dev/null
-  "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" > /dev/null
+  install
 fi
 have_postgres && have_redis

@@ -376,6 +376,11 @@ function parseOnly(): Set<string> {
 	return new Set((arg.includes('=') ? arg.split('=')[1] : (process.argv[index + 1] ?? '')).split(','));
 }
 
+/** A run's result in one line: its target, or for a reference run what it measured. */
+function summary(result: BetweenResult): string {
+	return result.target?.text ?? `${result.scenario}: ${seconds(result.wallMs)} s (${ratio(result.wallMs, result.boundMs)} the bound; a reference, no target)`;
+}
+
 function renderBetween(results: BetweenResult[]): string[] {
 	if (results.length === 0) return [];
 	return [
@@ -498,17 +503,14 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 		}
 	}
 	md.push(...renderBetween(between));
-	for (const result of between) targets.push({ name: result.scenario.split(' ')[0], ...result.target });
-	// (g) in one process is the reference for (g) on 2 workers; only the workers' run has a target.
-	const oneProcess = targets.findIndex((target) => target.name === '(g)' && target.text.startsWith('one n8n process'));
-	if (oneProcess !== -1) targets.splice(oneProcess, 1);
+	for (const result of between) if (result.target) targets.push({ name: result.scenario.split(' ')[0], ...result.target });
 	const aNode = rows.find((row) => row.scenario.startsWith('(a)') && row.client === 'n8n node');
 	if (aNode) {
 		const sending = aNode.run.wallMs - aNode.firstRequestMs;
 		notes.push(
 			`(a) node: ${seconds(aNode.firstRequestMs)} s pass before the first request (with On Error: continue each item is sent as soon as it is prepared: actions/router.ts), ` +
 				`then ${seconds(sending)} s for ${aNode.requests} requests (${perSecond(aNode.requests, sending)} requests/s against a ceiling of 100/s; ` +
-				`the sandbox answered ${aNode.stats.rateLimited} requests with 429, each retried; the node slows by a quarter at most once a second: transport/rateLimiter.ts).`,
+				`the sandbox answered ${aNode.stats.rateLimited} requests with 429, each retried; after a 429 the node slows down to the share Stripe let through, at most once a second: transport/rateLimiter.ts).`,
 		);
 	}
 	if (targets.length > 0) {
@@ -541,7 +543,7 @@ async function main(): Promise<void> {
 		if (only.has('e')) {
 			log('\n(e) two executions of 200 items at once on one key');
 			between.push(await twoExecutionsAtOnce(sandbox));
-			log(`  ${between[between.length - 1].target.text}`);
+			log(`  ${summary(between[between.length - 1])}`);
 		}
 	} finally {
 		await sandbox.close();
@@ -549,13 +551,13 @@ async function main(): Promise<void> {
 	if (only.has('f')) {
 		log('\n(f) 150 webhook executions at once in the real n8n');
 		between.push(await webhookBurstInN8n());
-		log(`  ${between[between.length - 1].target.text}`);
+		log(`  ${summary(between[between.length - 1])}`);
 	}
 	if (only.has('g')) {
 		log('\n(g) 2,000 credits in 20 webhook executions: one n8n process, then queue mode on 2 workers');
 		for (const result of await queueModeBench()) {
 			between.push(result);
-			log(`  ${result.target.text}`);
+			log(`  ${summary(result)}`);
 		}
 	}
 

@@ -3,6 +3,9 @@
  * Split Out -> Stripe Customer Balance, Max Requests per Second 100 standing for a live key's limit) in one n8n
  * process, then in queue mode on 2 workers (concurrency 10 each). The sandbox enforces 100 requests/s and its
  * customer locks, 100 ms per request. Bound: 2,000 requests at 100/s = 20 s.
+ * Each setup runs the scenario twice: on processes just started (the first executions also pay for n8n loading what
+ * they need), then again on the same processes, as workers in service run. One process is the reference (no target);
+ * both runs on 2 workers have the target (<= 1.3x the bound).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +43,7 @@ function perSecond(arrivals: number[], start: number): number[] {
 	return counts;
 }
 
-async function sendBatches(sandbox: Sandbox, main: N8nServer, label: string): Promise<BetweenResult> {
+async function sendBatches(sandbox: Sandbox, main: N8nServer, label: string, judged: boolean): Promise<BetweenResult> {
 	const customers = Array.from({ length: 1900 }, () => sandbox.createCustomer({}).id);
 	const hot = sandbox.createCustomer({}).id;
 	const batches = creditBatches(customers, hot, 20, 100, 5);
@@ -68,14 +71,14 @@ async function sendBatches(sandbox: Sandbox, main: N8nServer, label: string): Pr
 		lockTimeouts,
 		busiestSecond: busiestSecond(sandbox.requests.slice(requestsBefore).map((request) => request.at)),
 		detail: `slowest execution ${(Math.max(...replies.map((reply) => reply.ms)) / 1000).toFixed(2)} s; requests per second: ${perSecond(sandbox.requests.slice(requestsBefore).map((request) => request.at), started).join(' ')}`,
-		target: {
+		target: judged ? {
 			pass,
 			text: `${label}: ${(wallMs / 1000).toFixed(2)} s against 20 s (${(wallMs / 20_000).toFixed(2)}x, target <= 1.30x); failed executions ${failed}; ${transactions}/2000 transactions; duplicates ${duplicates}; the sandbox sent ${rateLimited} rate_limit + ${lockTimeouts} lock_timeout 429s`,
-		},
+		} : undefined,
 	};
 }
 
-async function inOneProcess(sandbox: Sandbox, tarball: string, workDir: string): Promise<BetweenResult> {
+async function inOneProcess(sandbox: Sandbox, tarball: string, workDir: string): Promise<BetweenResult[]> {
 	const n8n = await N8nInstance.create({ runtime: await provision(), userFolder: join(workDir, 'one-process') });
 	let server: N8nServer | undefined;
 	try {
@@ -87,14 +90,14 @@ async function inOneProcess(sandbox: Sandbox, tarball: string, workDir: string):
 		await api.ensureOwner();
 		await api.publishWorkflow(WORKFLOW.id);
 		await waitForWebhook(server.url, BATCH_PATH);
-		return await sendBatches(sandbox, server, 'one n8n process');
+		return [await sendBatches(sandbox, server, 'one n8n process, just started', false), await sendBatches(sandbox, server, 'one n8n process, second run', false)];
 	} finally {
 		await server?.stop();
 		await n8n.dispose();
 	}
 }
 
-async function onTwoWorkers(sandbox: Sandbox, tarball: string): Promise<BetweenResult> {
+async function onTwoWorkers(sandbox: Sandbox, tarball: string): Promise<BetweenResult[]> {
 	const cluster = await QueueCluster.start({ runtime: await provision(), workers: 2, concurrency: 10 });
 	try {
 		await cluster.instance.installTarball(tarball);
@@ -105,9 +108,14 @@ async function onTwoWorkers(sandbox: Sandbox, tarball: string): Promise<BetweenR
 		await api.ensureOwner();
 		await api.publishWorkflow(WORKFLOW.id);
 		await waitForWebhook(cluster.main!.url, BATCH_PATH);
-		const result = await sendBatches(sandbox, cluster.main!, 'queue mode, 2 workers');
-		result.detail += `; executions per worker: ${cluster.workers.map((worker) => worker.startedExecutions.length).join(' and ')}`;
-		return result;
+		const results: BetweenResult[] = [];
+		for (const label of ['queue mode, 2 workers, just started', 'queue mode, 2 workers, second run']) {
+			const before = cluster.workers.map((worker) => worker.startedExecutions.length);
+			const result = await sendBatches(sandbox, cluster.main!, label, true);
+			result.detail += `; executions per worker: ${cluster.workers.map((worker, index) => worker.startedExecutions.length - before[index]).join(' and ')}`;
+			results.push(result);
+		}
+		return results;
 	} finally {
 		await cluster.stop();
 	}
@@ -119,7 +127,7 @@ export async function queueModeBench(): Promise<BetweenResult[]> {
 	const workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-bench-queue-'));
 	try {
 		const { tarball } = await packPackage(workDir);
-		return [await inOneProcess(sandbox, tarball, workDir), await onTwoWorkers(sandbox, tarball)];
+		return [...(await inOneProcess(sandbox, tarball, workDir)), ...(await onTwoWorkers(sandbox, tarball))];
 	} finally {
 		await sandbox.close();
 		await rm(workDir, { recursive: true, force: true });

@@ -2,13 +2,13 @@ import { randomUUID } from 'crypto';
 import {
 	NodeApiError,
 	NodeOperationError,
-	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { processPreparation } from '../execution/preparationTurns';
 import { JobRunner, type Job } from '../execution/runJobs';
 import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson, isAlreadySent } from '../transport';
 import { InvalidInput, positiveInteger } from '../validation';
@@ -22,9 +22,6 @@ const operationsByResource: Record<string, Record<string, Operation>> = {
 	customerBalanceTransaction: customerBalanceTransaction.operations,
 	customer: customer.operations,
 };
-
-/** Preparing an item (n8n resolving its expressions) is synchronous: let the requests in flight progress meanwhile. */
-const PREPARED_BETWEEN_YIELDS = 5;
 
 /**
  * Sized so the rate limiter, not the pool, is the bottleneck. Requests in flight = rate x latency, and every request
@@ -163,14 +160,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (continueOnFail) {
 		// A bad item cannot stop the others here, so each item goes out as soon as it is prepared.
 		runner = new JobRunner(settings.concurrency, () => false);
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const sending = runner;
+		await processPreparation.prepareAll(items.length, (itemIndex) => {
 			const job = prepare(itemIndex);
-			if (job) runner.add(itemIndex, job);
-			if (itemIndex % PREPARED_BETWEEN_YIELDS === PREPARED_BETWEEN_YIELDS - 1) await sleep(0);
-		}
+			if (job) sending.add(itemIndex, job);
+		});
 	} else {
 		// Every item is validated before anything is sent: one bad item stops the run with nothing written.
-		const jobs = items.map((_, itemIndex) => prepare(itemIndex));
+		const jobs: Array<Job<IDataObject[]> | undefined> = [];
+		await processPreparation.prepareAll(items.length, (itemIndex) => jobs.push(prepare(itemIndex)));
 		// An item an earlier attempt already sent stops nothing: the others still go out, then the node reports it.
 		runner = new JobRunner(settings.concurrency, (error) => !isAlreadySent(error));
 		jobs.forEach((job, itemIndex) => job && runner.add(itemIndex, job));

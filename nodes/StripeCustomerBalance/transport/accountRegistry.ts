@@ -44,8 +44,10 @@ export class AccountPacer {
 		await this.limiter.acquire(first);
 	}
 
-	onRateLimited(): void {
-		this.limiter.onRateLimited();
+	/** Stripe answered: with 429 rate_limit (`admitted` false: the pacer slows down), or anything else. */
+	onReply(admitted: boolean): void {
+		if (admitted) this.limiter.onAdmitted();
+		else this.limiter.onRateLimited();
 	}
 
 	isIdle(now: number): boolean {

@@ -135,7 +135,7 @@ export class StripeClient {
 		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async (othersWaiting) => await this.sendNow(call, call.urgent === true || othersWaiting()));
 	}
 
-	private async sendNow(call: StripeCall, urgent: boolean): Promise<IDataObject> {
+	private async sendNow(call: StripeCall, urgentAtFirst: boolean): Promise<IDataObject> {
 		const { method, path, itemIndex, options } = call;
 		const encoded = encodeForm(call.params ?? {});
 		const url = `${this.baseUrl}${path}${method === 'GET' && encoded ? `?${encoded}` : ''}`;
@@ -160,11 +160,12 @@ export class StripeClient {
 		// Failures count against Max Retries; a 429 (rate limit, customer lock) is a wait, bounded by the Timeout.
 		let failures = 0;
 		let waits = 0;
+		let urgent = urgentAtFirst;
 		for (let attempt = 1; ; attempt++) {
 			await pacer.acquire(urgent);
 			const outcome = await this.attempt(request);
+			if (outcome.kind === 'reply') pacer.onReply(outcome.code !== 'rate_limit');
 			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;
-			if (outcome.kind === 'reply' && outcome.code === 'rate_limit') pacer.onRateLimited();
 			if (outcome.kind === 'reply' && outcome.details.type === 'idempotency_error' && outcome.statusCode === 400) {
 				const key = headers['Idempotency-Key'];
 				throw toNodeApiError(this.node, alreadySentDetails(outcome.details, itemIndex, key, options.idempotencyKey !== undefined), itemIndex);
@@ -178,6 +179,9 @@ export class StripeClient {
 					throw toNodeApiError(this.node, { ...outcome.details, message: `${outcome.details.message} Stripe was ${waited}.`, attempts: attempt }, itemIndex);
 				}
 				await sleep(delay);
+				// Another process holds the customer at Stripe: at the back of the pacer's line, this write would let
+				// it take the customer again and again.
+				if (code === 'lock_timeout') urgent = true;
 				continue;
 			}
 			failures += 1;

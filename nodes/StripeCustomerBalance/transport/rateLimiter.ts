@@ -2,8 +2,8 @@ import { sleep } from 'n8n-workflow';
 
 /**
  * Spaces requests evenly at a ceiling of requests per second (no bursts, so Stripe's per-second window is never
- * overrun), backs off when Stripe answers 429 rate_limit anyway (another process or client shares the key), and
- * climbs back to the ceiling over the following seconds.
+ * overrun), slows down when Stripe answers 429 rate_limit anyway (another process or client shares the key) to what
+ * Stripe let through, and climbs back to the ceiling over the following seconds.
  */
 // Turns follow a fixed schedule a little under the ceiling, which leaves room for the jitter between handing out a
 // turn and the request reaching Stripe. Timers fire late, so a late turn is made up, by at most CATCH_UP turns, and
@@ -14,8 +14,21 @@ const CATCH_UP = 1;
 // leaves 50 ms for a request that reaches Stripe later than the ones after it (the first of a run often does).
 const WINDOW_MS = 1000 / PACING_MARGIN;
 
-/** After a 429, the rate climbs back to the ceiling by this share of the ceiling per second (75% to 100% in 5 s). */
-const RECOVERY_PER_SECOND = 0.05;
+/**
+ * After a 429 the rate becomes a little less (SHARE_KEPT) than the share of this pacer's requests of the last second
+ * that Stripe let through: two processes offering 95/s each under a limit of 100/s see about half go through, each
+ * keeps a little under half, and together they are just under the limit. Never less than half of the rate.
+ */
+const SHARE_KEPT = 0.95;
+const KEPT_AT_LEAST = 0.5;
+const SHARE_WINDOW_MS = 1000;
+
+/**
+ * Then it climbs back by this share of the ceiling in the first second, and faster and faster while no 429 comes (the
+ * step grows eightfold a second): next to other processes it probes gently, and once alone again (the others have
+ * finished) it is back at the ceiling within 3 s.
+ */
+const FIRST_SECOND_RECOVERY = 0.02;
 
 export class RateLimiter {
 	private nextSlot = 0;
@@ -34,6 +47,9 @@ export class RateLimiter {
 	private slowedTo: number | undefined;
 
 	private lastSlowdown = 0;
+
+	/** Replies of the last SHARE_WINDOW_MS: whether Stripe's rate limit let each request through. */
+	private readonly replies: Array<{ at: number; admitted: boolean }> = [];
 
 	constructor(private ceiling: number) {}
 
@@ -58,7 +74,8 @@ export class RateLimiter {
 	/** The rate turns are handed out at now: the ceiling, or less after a 429, recovering. */
 	rateAt(now: number): number {
 		if (this.slowedTo === undefined) return this.ceiling;
-		const recovered = this.slowedTo + (this.ceiling * RECOVERY_PER_SECOND * (now - this.lastSlowdown)) / 1000;
+		const seconds = Math.max(0, now - this.lastSlowdown) / 1000;
+		const recovered = this.slowedTo + (this.ceiling * FIRST_SECOND_RECOVERY * (8 ** seconds - 1)) / 7;
 		if (recovered < this.ceiling) return recovered;
 		this.slowedTo = undefined;
 		return this.ceiling;
@@ -86,12 +103,27 @@ export class RateLimiter {
 		this.pumping = false;
 	}
 
-	/** Slows down by a quarter, at most once a second: the 429s of one burst arrive together and are one signal. */
-	onRateLimited(): void {
-		const now = Date.now();
+	/** A reply that was not a 429 rate_limit: Stripe's rate limit let the request through. */
+	onAdmitted(now = Date.now()): void {
+		this.remember(now, true);
+	}
+
+	/**
+	 * Slows down to the share of the last second's requests that Stripe let through, at most once a second: the 429s
+	 * of one burst arrive together and are one signal.
+	 */
+	onRateLimited(now = Date.now()): void {
+		this.remember(now, false);
 		if (now - this.lastSlowdown < 1000) return;
-		this.slowedTo = Math.max(1, this.rateAt(now) * 0.75);
+		const admitted = this.replies.filter((reply) => reply.admitted).length;
+		const kept = Math.max(KEPT_AT_LEAST, (SHARE_KEPT * admitted) / this.replies.length);
+		this.slowedTo = Math.max(1, this.rateAt(now) * kept);
 		this.lastSlowdown = now;
+	}
+
+	private remember(now: number, admitted: boolean): void {
+		this.replies.push({ at: now, admitted });
+		while (this.replies[0].at <= now - SHARE_WINDOW_MS) this.replies.shift();
 	}
 }
 

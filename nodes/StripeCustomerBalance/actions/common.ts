@@ -239,7 +239,7 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		default: 0,
 		typeOptions: { minValue: 0, maxValue: 1000 },
 		description:
-			'Ceiling on the request rate (read from the first item). 0 picks Stripe\'s limit for the key: 25/s for test keys, 100/s for live keys. All executions running in this n8n process share one ceiling per Stripe account (the lowest any of them set). Requests are spaced a little under it, and the node slows down by itself when Stripe still answers 429.',
+			'Ceiling on the request rate (read from the first item). 0 picks Stripe\'s limit for the key: 25/s for test keys, 100/s for live keys. All executions running in this n8n process share one ceiling per Stripe account (the lowest any of them set). Requests are spaced a little under it, and the node slows down by itself when Stripe still answers 429: several n8n processes on one key (queue-mode workers) find their shares that way. To spare Stripe those 429s, set the account\'s limit divided by the number of processes.',
 	},
 };
 

@@ -17,10 +17,10 @@ import {
 	mask,
 	packPackage,
 	postWebhook,
+	publishWebhookWorkflows,
 	readCrmRows,
 	registerSecret,
 	stripeCredential,
-	waitForWebhook,
 	webhookNode,
 	withTimeout,
 	type CrmRow,
@@ -69,6 +69,7 @@ export async function runQueueDemo(): Promise<void> {
 		registerSecret(sandbox.secretKey);
 		const runtime = await provisionWithProgress();
 		const example = loadExampleWorkflow();
+		const workflow = webhookExample(example);
 		const rows = readCrmRows(example);
 		const names = new Map(rows.map((row) => [row.customerId, row.customerName]));
 		for (const row of rows) if (!sandbox.customer(row.customerId)) sandbox.createCustomer({ id: row.customerId, name: row.customerName, email: row.email });
@@ -83,14 +84,11 @@ export async function runQueueDemo(): Promise<void> {
 		await step('Installing the package, the credential and the workflow', async () => {
 			await n8n.installTarball(packed.tarball);
 			await n8n.importCredentials([stripeCredential({ ...EXAMPLE_CREDENTIAL, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
-			await n8n.importWorkflows([webhookExample(example)]);
+			await n8n.importWorkflows([workflow]);
 		});
 		await step('Starting n8n: a main process and 2 workers (EXECUTIONS_MODE=queue)', async () => await cluster!.startProcesses());
 		const main = cluster.main!;
-		const api = main.client();
-		await api.ensureOwner();
-		await api.publishWorkflow('demoQueueCrmHook1');
-		await waitForWebhook(main.url, PATH);
+		await publishWebhookWorkflows(main, [workflow]);
 
 		const batches = batchesOf(rows);
 		const replies = await step(`Sending the CRM rows as ${batches.length} webhook calls at once`, async () =>

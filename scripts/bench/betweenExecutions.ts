@@ -19,9 +19,9 @@ import {
 	burstWorkflow,
 	packPackage,
 	provision,
+	publishWebhookWorkflows,
 	registerSecret,
 	stripeCredential,
-	waitForWebhook,
 	webhookBurst,
 	type N8nServer,
 } from '../n8n';
@@ -96,12 +96,7 @@ async function withPublishedWebhooks<T>(sandbox: Sandbox, work: (server: N8nServ
 		await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
 		await n8n.importWorkflows([burstWorkflow(credential), baselineWorkflow()]);
 		server = await n8n.start();
-		const api = server.client();
-		await api.ensureOwner();
-		await api.publishWorkflow(burstWorkflow(credential).id);
-		await api.publishWorkflow(baselineWorkflow().id);
-		await waitForWebhook(server.url, BURST_PATH);
-		await waitForWebhook(server.url, BASELINE_PATH);
+		await publishWebhookWorkflows(server, [burstWorkflow(credential), baselineWorkflow()]);
 		return await work(server);
 	} finally {
 		await server?.stop();

@@ -20,9 +20,9 @@ import {
 	packPackage,
 	postWebhook,
 	provision,
+	publishWebhookWorkflows,
 	registerSecret,
 	stripeCredential,
-	waitForWebhook,
 	type N8nServer,
 } from '../n8n';
 import { startSandbox, type Sandbox } from '../../test/sandbox';
@@ -86,10 +86,7 @@ async function inOneProcess(sandbox: Sandbox, tarball: string, workDir: string):
 		await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
 		await n8n.importWorkflows([WORKFLOW]);
 		server = await n8n.start();
-		const api = server.client();
-		await api.ensureOwner();
-		await api.publishWorkflow(WORKFLOW.id);
-		await waitForWebhook(server.url, BATCH_PATH);
+		await publishWebhookWorkflows(server, [WORKFLOW]);
 		return [await sendBatches(sandbox, server, 'one n8n process, just started', false), await sendBatches(sandbox, server, 'one n8n process, second run', false)];
 	} finally {
 		await server?.stop();
@@ -104,10 +101,7 @@ async function onTwoWorkers(sandbox: Sandbox, tarball: string): Promise<BetweenR
 		await cluster.instance.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
 		await cluster.instance.importWorkflows([WORKFLOW]);
 		await cluster.startProcesses();
-		const api = cluster.main!.client();
-		await api.ensureOwner();
-		await api.publishWorkflow(WORKFLOW.id);
-		await waitForWebhook(cluster.main!.url, BATCH_PATH);
+		await publishWebhookWorkflows(cluster.main!, [WORKFLOW]);
 		const results: BetweenResult[] = [];
 		for (const label of ['queue mode, 2 workers, just started', 'queue mode, 2 workers, second run']) {
 			const before = cluster.workers.map((worker) => worker.startedExecutions.length);

@@ -1,4 +1,6 @@
 /** Calling a published n8n workflow's webhook, one at a time or many at once (a CRM firing one webhook per record). */
+import type { N8nRestClient, N8nServer } from './server';
+import type { WorkflowJson } from './workflows';
 
 export interface WebhookReply {
 	status: number;
@@ -22,6 +24,20 @@ export async function postWebhook(baseUrl: string, path: string, body: unknown, 
 		/* not JSON */
 	}
 	return { status: res.status, body: parsed, ms: Date.now() - started };
+}
+
+/**
+ * Publishes webhook workflows (imported before the server started) as n8n's owner, signing the owner up on a fresh
+ * instance, and waits until every Webhook node of them answers. Returns the owner's REST session.
+ */
+export async function publishWebhookWorkflows(server: N8nServer, workflows: WorkflowJson[]): Promise<N8nRestClient> {
+	const api = server.client();
+	await api.ensureOwner();
+	for (const workflow of workflows) await api.publishWorkflow(workflow.id);
+	for (const workflow of workflows) {
+		for (const node of workflow.nodes) if (node.type === 'n8n-nodes-base.webhook') await waitForWebhook(server.url, node.parameters.path as string);
+	}
+	return api;
 }
 
 /** n8n's readiness answers before webhooks are registered: wait until a GET is told the webhook wants POST. */

@@ -20,11 +20,11 @@ import {
 	packPackage,
 	postWebhook,
 	provision,
+	publishWebhookWorkflows,
 	registerSecret,
 	stripe,
 	stripeCredential,
 	stripeNode,
-	waitForWebhook,
 	webhookBurst,
 	webhookNode,
 	type N8nRestClient,
@@ -79,12 +79,7 @@ beforeAll(async () => {
 	await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
 	await n8n.importWorkflows([burstWorkflow(credential), batchWorkflow()]);
 	server = await n8n.start();
-	api = server.client();
-	await api.ensureOwner();
-	await api.publishWorkflow(burstWorkflow(credential).id);
-	await api.publishWorkflow(RETRY_WORKFLOW_ID);
-	await waitForWebhook(server.url, BURST_PATH);
-	await waitForWebhook(server.url, RETRY_PATH);
+	api = await publishWebhookWorkflows(server, [burstWorkflow(credential), batchWorkflow()]);
 });
 
 afterAll(async () => {

@@ -16,9 +16,9 @@ import {
 	packPackage,
 	postWebhook,
 	provision,
+	publishWebhookWorkflows,
 	registerSecret,
 	stripeCredential,
-	waitForWebhook,
 	type N8nRestClient,
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
@@ -67,10 +67,7 @@ beforeAll(async () => {
 	await cluster.instance.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
 	await cluster.instance.importWorkflows([BATCH_WORKFLOW, KEYED_WORKFLOW, UNKEYED_WORKFLOW]);
 	await cluster.startProcesses();
-	api = cluster.main!.client();
-	await api.ensureOwner();
-	for (const workflow of [BATCH_WORKFLOW, KEYED_WORKFLOW, UNKEYED_WORKFLOW]) await api.publishWorkflow(workflow.id);
-	for (const path of [BATCH_PATH, 'keyed-batch', 'unkeyed-batch']) await waitForWebhook(cluster.main!.url, path);
+	api = await publishWebhookWorkflows(cluster.main!, [BATCH_WORKFLOW, KEYED_WORKFLOW, UNKEYED_WORKFLOW]);
 });
 
 afterAll(async () => {

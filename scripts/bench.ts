@@ -13,9 +13,11 @@
  *   (g) 2,000 credits in 20 webhook executions: one n8n process, then queue mode on 2 workers (bench/queueMode.ts)
  *                                                                                -> bound 20 s (rate limit)
  *
- * Options: --only a,b,c,sweep,d,e,f,g (default: all). Results: stdout and bench-results/latest.md (+ latest.json).
+ * Options: --only a,b,c,sweep,d,e,f,g (default: all); --hog: a CPU hog keeps one core busy throughout (the load of
+ * a busy n8n host, under which requests reach Stripe bunched). Results: stdout and bench-results/latest.md (+ latest.json).
  * A benchmark, not a test: missed targets are reported (exit code 0); the exit code is 1 only if the bench breaks.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -522,10 +524,17 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 	return md.join('\n');
 }
 
+/** A process that keeps one core busy until killed. */
+function startCpuHog(): ChildProcess {
+	return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+}
+
 async function main(): Promise<void> {
 	const only = parseOnly();
 	const started = Date.now();
-	const machineLines = machine();
+	const hog = process.argv.includes('--hog') ? startCpuHog() : undefined;
+	process.on('exit', () => hog?.kill());
+	const machineLines = [...machine(), ...(hog ? ['A CPU hog kept one core busy throughout (--hog)'] : [])];
 	log('# Stripe Customer Balance node: bench');
 	machineLines.forEach((line) => log(line));
 

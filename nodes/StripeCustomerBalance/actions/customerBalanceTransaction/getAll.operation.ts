@@ -55,7 +55,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection(['expand', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['expand', 'ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions(
@@ -79,14 +79,15 @@ export const getAll: Operation = {
 		const invoice = filters.invoice ? invoiceId(filters.invoice) : undefined;
 
 		return {
-			run: async (client) => {
+			customer: { ref: customer, options: callOptions, writes: false },
+			run: async (client, { customerId }) => {
 				const transactions: IDataObject[] = [];
 				let startingAfter: string | undefined;
 				// Each page asks for no more than is still needed, so a limit of 5 costs one request for 5 objects.
 				while (transactions.length < limit) {
 					const page = await client.send({
 						method: 'GET',
-						path: `/v1/customers/${customer}/balance_transactions`,
+						path: `/v1/customers/${customerId}/balance_transactions`,
 						params: {
 							limit: Math.min(STRIPE_PAGE_SIZE, limit - transactions.length),
 							starting_after: startingAfter,

@@ -13,6 +13,7 @@ const properties: INodeProperties[] = [
 		name: 'findBy',
 		type: 'options',
 		default: 'email',
+		description: 'Whether to look customers up by their email or by a Stripe Search query',
 		options: [
 			{ name: 'Email', value: 'email', description: 'Customers with this email, in any letter case' },
 			{ name: 'Search Query', value: 'query', description: 'A Stripe Search query, e.g. on a CRM ID kept in metadata' },

@@ -141,6 +141,26 @@ export function readMetadata(fields: IDataObject): Record<string, string> | unde
 	return metadata('Metadata', collection.metadataValues);
 }
 
+/** Return All, or a Limit (default 50), for operations that output many objects per item. */
+export const returnAllAndLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];
+
 export const descriptionField: INodeProperties = {
 	displayName: 'Description',
 	name: 'description',

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import { InvalidInput, customerEmail, positiveInteger } from '../../validation';
-import { optionsCollection, readCallOptions, readOptions } from '../common';
+import { optionsCollection, readCallOptions, readOptions, returnAllAndLimit } from '../common';
 import type { Operation } from '../types';
 import { customerSummary } from './customerSummary';
 
@@ -40,22 +40,7 @@ const properties: INodeProperties[] = [
 		description:
 			"A query in Stripe's search language, e.g. metadata['crm_id']:'0012345' or email~'acme.com' AND name:'Jane'. Stripe's search may miss customers created in the last minute.",
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
+	...returnAllAndLimit,
 	optionsCollection(['stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
 ];
 

@@ -1,29 +1,14 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import { expandList, invoiceId, positiveInteger, unixSeconds } from '../../validation';
-import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions } from '../common';
+import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions, returnAllAndLimit } from '../common';
 import type { Operation } from '../types';
 
 const STRIPE_PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
 	customerLocator,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
+	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',

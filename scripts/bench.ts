@@ -15,9 +15,11 @@
  *   (h) 1,000 credits By Email over 100 distinct emails (mixed case), 100 ms, 100/s -> bound 11 s (1,100 requests: one
  *       lookup per email, then the credits)
  *
- * Options: --only a,b,c,sweep,d,e,f,g,h (default: all). Results: stdout and bench-results/latest.md (+ latest.json).
+ * Options: --only a,b,c,sweep,d,e,f,g,h (default: all); --hog: a CPU hog keeps one core busy throughout (the load of
+ * a busy n8n host, under which requests reach Stripe bunched). Results: stdout and bench-results/latest.md (+ latest.json).
  * A benchmark, not a test: missed targets are reported (exit code 0); the exit code is 1 only if the bench breaks.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -561,10 +563,17 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 	return md.join('\n');
 }
 
+/** A process that keeps one core busy until killed. */
+function startCpuHog(): ChildProcess {
+	return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+}
+
 async function main(): Promise<void> {
 	const only = parseOnly();
 	const started = Date.now();
-	const machineLines = machine();
+	const hog = process.argv.includes('--hog') ? startCpuHog() : undefined;
+	process.on('exit', () => hog?.kill());
+	const machineLines = [...machine(), ...(hog ? ['A CPU hog kept one core busy throughout (--hog)'] : [])];
 	log('# Stripe Customer Balance node: bench');
 	machineLines.forEach((line) => log(line));
 

@@ -54,6 +54,8 @@ export interface RecordedRequest {
   replayed: boolean;
   /** Date.now() at arrival. */
   at: number;
+  /** Date.now() when the reply was handed to the socket (unset while in flight, or when dropped). */
+  repliedAt?: number;
 }
 
 export interface SandboxStats {
@@ -65,6 +67,8 @@ export interface SandboxStats {
   dropped: number;
   slow: number;
   idempotencyErrors: number;
+  /** The most requests that were ever between arrival and reply at once. */
+  peakInFlight: number;
 }
 
 export interface StripeAddress {
@@ -153,6 +157,14 @@ export interface Sandbox {
   addKey(key: string, opts?: { readOnly?: boolean }): void;
   requests: RecordedRequest[];
   stats: SandboxStats;
+  /** Closes the door: requests that arrive from now on are recorded, then wait (see gate.ts). */
+  holdRequests(): void;
+  /** Opens the door: every waiting request goes on. */
+  releaseRequests(): void;
+  /** Requests waiting at the closed door. */
+  readonly waitingRequests: number;
+  /** Requests between arrival and reply right now. */
+  readonly inFlight: number;
 }
 
 export interface StartSandboxOptions {

@@ -24,12 +24,12 @@ const toolParameters = {
 	additionalFields: { description: "={{ $fromAI('reason', 'Why the balance changes', 'string') }}" },
 };
 
-async function callTool(args: object) {
+async function callTool(args: object, parameters: Record<string, unknown> = toolParameters) {
 	const result = await runWorkflow({
 		nodes: [
 			{ name: 'Items', type: ITEMS_NODE_TYPE, parameters: { items: '[{}]' } },
 			{ name: 'Agent', type: TOOL_CALLER_NODE_TYPE, parameters: { toolArgs: JSON.stringify(args) } },
-			{ name: 'Stripe', type: TOOL_TYPE, parameters: toolParameters, credentials: { [CREDENTIAL_TYPE]: { ...TEST_CREDENTIAL } } },
+			{ name: 'Stripe', type: TOOL_TYPE, parameters, credentials: { [CREDENTIAL_TYPE]: { ...TEST_CREDENTIAL } } },
 		],
 		connections: {
 			Items: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
@@ -55,6 +55,19 @@ describe('Stripe Customer Balance as an AI Agent tool', () => {
 		expect(call.response).toEqual([expect.objectContaining({ amount: -1500, currency: 'eur', description: 'Apology for the outage', customer: customer.id })]);
 		expect(sandbox().customer(customer.id)?.balance).toBe(-1500);
 		expect(sandbox().requests.at(-1)?.idempotencyKey).toMatch(/^n8n-/);
+	});
+
+	it('"credit jane@acme.com 10 EUR": the agent names the customer by email, found in any letter case', async () => {
+		const jane = sandbox().createCustomer({ email: 'jane@acme.com' });
+		const byEmail = {
+			...toolParameters,
+			customer: { __rl: true, mode: 'email', value: "={{ $fromAI('customer_email', 'The customer\\'s email address, e.g. jane@acme.com', 'string') }}" },
+		};
+		const call = await callTool({ customer_email: 'Jane@Acme.com', amount: -1000, currency: 'EUR', reason: 'Goodwill' }, byEmail);
+
+		expect(call.schema.customer_email).toMatch(/email address/);
+		expect(call.response).toEqual([expect.objectContaining({ amount: -1000, currency: 'eur', customer: jane.id })]);
+		expect(sandbox().customer(jane.id)?.balance).toBe(-1000);
 	});
 
 	it('a wrong value from the agent is refused with a message it can act on, and nothing is sent', async () => {

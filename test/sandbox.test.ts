@@ -145,6 +145,45 @@ describe('customers', () => {
     expect((await call('GET', '/v1/customers/search?query=' + encodeURIComponent('city:"x"'))).status).toBe(400);
     expect((await call('GET', '/v1/customers/search')).body.error).toMatchObject({ code: 'parameter_missing', param: 'query' });
   });
+
+  it("searches single-quoted values and metadata (metadata['crm_id']:'0012345'), case-insensitively on email", async () => {
+    const jane = sandbox.createCustomer({ email: 'Jane@Acme.com', metadata: { crm_id: '0012345' } });
+    sandbox.createCustomer({ email: 'obrien@acme.com', metadata: { crm_id: '0099999' } });
+    const stripe = sdk();
+    const ids = (result: { data: Array<{ id: string }> }) => result.data.map((c) => c.id);
+    expect(ids(await stripe.customers.search({ query: "email:'jane@acme.com'" }))).toEqual([jane.id]);
+    expect(ids(await stripe.customers.search({ query: "metadata['crm_id']:'0012345'" }))).toEqual([jane.id]);
+    expect(ids(await stripe.customers.search({ query: "email:'jane@acme.com' AND metadata['crm_id']:'0099999'" }))).toEqual([]);
+    const unterminated = await call('GET', '/v1/customers/search?query=' + encodeURIComponent("email:'jane@acme.com"));
+    expect(unterminated.status).toBe(400);
+    expect(unterminated.body.error.message).toMatch(/^We were unable to parse your search query/);
+  });
+
+  it('the email filter of the list is exact and case-sensitive', async () => {
+    const jane = sandbox.createCustomer({ email: 'Jane@Acme.com' });
+    expect((await call('GET', '/v1/customers?email=' + encodeURIComponent('Jane@Acme.com'))).body.data.map((c: { id: string }) => c.id)).toEqual([jane.id]);
+    expect((await call('GET', '/v1/customers?email=' + encodeURIComponent('jane@acme.com'))).body.data).toEqual([]);
+  });
+
+  it('a deleted customer: retrieved as { id, object, deleted: true }, never listed or searched, a 404 for its balance', async () => {
+    const gone = sandbox.createCustomer({ email: 'gone@acme.com' });
+    sandbox.deleteCustomer(gone.id);
+    expect((await call('GET', `/v1/customers/${gone.id}`)).body).toEqual({ id: gone.id, object: 'customer', deleted: true });
+    expect((await call('GET', '/v1/customers?email=gone%40acme.com')).body.data).toEqual([]);
+    expect((await sdk().customers.search({ query: "email:'gone@acme.com'" })).data).toEqual([]);
+    expect((await call('POST', `/v1/customers/${gone.id}/balance_transactions`, { form: 'amount=-1&currency=usd' })).status).toBe(404);
+  });
+
+  it('search lags behind new customers when told to, and can be unavailable; the list filter still finds them', async () => {
+    sandbox.setSearch({ lagMs: 60_000 });
+    const fresh = sandbox.createCustomer({ email: 'fresh@acme.com' });
+    expect((await sdk().customers.search({ query: "email:'fresh@acme.com'" })).data).toEqual([]);
+    expect((await call('GET', '/v1/customers?email=fresh%40acme.com')).body.data.map((c: { id: string }) => c.id)).toEqual([fresh.id]);
+    sandbox.setSearch({ lagMs: 0, available: false });
+    const unavailable = await call('GET', '/v1/customers/search?query=' + encodeURIComponent("email:'fresh@acme.com'"));
+    expect(unavailable.status).toBe(400);
+    expect(unavailable.body.error.type).toBe('invalid_request_error');
+  });
 });
 
 describe('balance transactions', () => {

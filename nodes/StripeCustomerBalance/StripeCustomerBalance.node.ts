@@ -19,7 +19,7 @@ export class StripeCustomerBalance implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Credit, debit and read a Stripe customer\'s balance, safely: idempotent, retried and rate limited',
+		description: 'Credit, debit and read a Stripe customer\'s balance, the customer named by ID or by email; find customers by email or search. Safely: idempotent, retried and rate limited.',
 		defaults: { name: 'Stripe Customer Balance' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -115,6 +115,7 @@ class LocalStripeSandbox implements Sandbox {
       name: input.name,
       currency,
       balance: input.balance,
+      metadata: input.metadata,
     });
     return snapshotCustomer(customer);
   }
@@ -122,6 +123,18 @@ class LocalStripeSandbox implements Sandbox {
   customer(id: string, account?: string): StripeCustomer | undefined {
     const found = this.state.store.ledger(account)?.findCustomer(id);
     return found && snapshotCustomer(found);
+  }
+
+  deleteCustomer(id: string, account?: string): void {
+    const ledger = this.state.store.ledger(account);
+    if (!ledger) throw new Error(`unknown account ${account}`);
+    ledger.deleteCustomer(id);
+  }
+
+  setSearch(settings: { lagMs?: number; available?: boolean }, account?: string): void {
+    const ledger = this.state.store.ledger(account);
+    if (!ledger) throw new Error(`unknown account ${account}`);
+    ledger.search = { ...ledger.search, ...settings };
   }
 
   transactions(customerId?: string, account?: string): CustomerBalanceTransaction[] {

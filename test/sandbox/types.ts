@@ -136,6 +136,7 @@ export interface CreateCustomerInput {
   name?: string | null;
   currency?: string | null;
   balance?: number;
+  metadata?: Record<string, string>;
   account?: string;
 }
 
@@ -147,6 +148,10 @@ export interface Sandbox {
   reset(): void;
   createCustomer(input?: CreateCustomerInput): StripeCustomer;
   customer(id: string, account?: string): StripeCustomer | undefined;
+  /** Marks a customer deleted, as `DELETE /v1/customers/:id` does. */
+  deleteCustomer(id: string, account?: string): void;
+  /** Search lag behind new customers (Stripe: about a minute) and whether Search is offered, per account. */
+  setSearch(settings: { lagMs?: number; available?: boolean }, account?: string): void;
   transactions(customerId?: string, account?: string): CustomerBalanceTransaction[];
   addAccount(id: string): void;
   addKey(key: string, opts?: { readOnly?: boolean }): void;

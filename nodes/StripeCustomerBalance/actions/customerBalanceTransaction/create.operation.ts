@@ -3,7 +3,6 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 import { amountToSend, type AmountFormat, type Direction } from '../../amounts';
 import { currencyCode, description as checkDescription, expandList } from '../../validation';
 import {
-	customerLane,
 	customerLocator,
 	descriptionField,
 	expandField,
@@ -44,7 +43,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [descriptionField, expandField, metadataField],
 	},
-	optionsCollection(['amountFormat', 'direction', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['amountFormat', 'direction', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions(
@@ -75,15 +74,14 @@ export const create: Operation = {
 			metadata: readMetadata(fields),
 		};
 		const callOptions = readCallOptions(options);
-		const lane = customerLane(customer, callOptions);
 		return {
-			lane,
-			run: async (client, urgent) => [
+			customer: { ref: customer, options: callOptions, writes: true },
+			run: async (client, { customerId, lane, urgent }) => [
 				await client.send({
 					customerLane: lane,
 					urgent,
 					method: 'POST',
-					path: `/v1/customers/${customer}/balance_transactions`,
+					path: `/v1/customers/${customerId}/balance_transactions`,
 					params,
 					itemIndex,
 					options: callOptions,

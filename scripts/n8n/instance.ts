@@ -221,8 +221,9 @@ export class N8nInstance {
 		if (!run) {
 			throw new Error(`n8n execute --id=${workflowId} printed no run (exit ${result.code}):\n${tail(output, 40)}`);
 		}
-		// n8n 1.100 prints the run before setting its final status ('running'); `finished` is true only for a success
-		const succeeded = run.status === 'success' || (run.status === 'running' && run.finished === true);
+		// n8n 1.x prints the run before setting its final status ('running'), and under load sometimes before setting
+		// `finished`: a run still 'running' with no error counts when n8n exited 0 (it exits 1 when a workflow fails).
+		const succeeded = run.status === 'success' || (run.status === 'running' && (run.finished === true || result.code === 0));
 		const ok = succeeded && !run.data.resultData.error && result.code === 0;
 		return { run, ok, exitCode: result.code, durationMs: result.durationMs, output };
 	}
@@ -231,7 +232,8 @@ export class N8nInstance {
 	async executeOk(workflowId: string, options: CliOptions = {}): Promise<ExecuteResult> {
 		const result = await this.execute(workflowId, options);
 		if (!result.ok) {
-			throw new Error(`workflow ${workflowId} failed:\n${summarizeRun(result.run)}\n--- n8n output ---\n${tail(result.output, 30)}`);
+			const how = `exit ${result.exitCode}, status ${result.run.status}, finished ${String(result.run.finished)}`;
+			throw new Error(`workflow ${workflowId} failed (${how}):\n${summarizeRun(result.run)}\n--- n8n output ---\n${tail(result.output, 30)}`);
 		}
 		return result;
 	}

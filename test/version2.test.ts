@@ -3,7 +3,7 @@
  * amount as written in the currency. Version 1 keeps its meaning: the same inputs run through both versions in n8n's
  * engine, side by side, and the request bodies the sandbox received are compared byte for byte.
  */
-import { Workflow, type INode } from 'n8n-workflow';
+import { NodeHelpers, Workflow, type INode, type INodeParameters } from 'n8n-workflow';
 
 import { NODE_TYPE, loadedPackage } from './engine';
 import { nodeTypes } from './engine/registry';
@@ -191,5 +191,27 @@ describe('the panel', () => {
 		expect(subtitle({ resource: 'customerBalanceTransaction', operation: 'create' }, 1)).toBe('Create balance transaction');
 		expect(subtitle({ resource: 'customerBalanceTransaction', operation: 'getAll' })).toBe('Get many balance transactions');
 		expect(subtitle({ resource: 'customer', operation: 'getBalance' })).toBe('Get balance');
+	});
+
+	/** The hints of the Amount fields n8n's editor shows for these parameters (its own display rules). */
+	function amountHints(parameters: Record<string, unknown>, typeVersion: number): string[] {
+		const values = { resource: 'customerBalanceTransaction', operation: 'create', ...parameters } as INodeParameters;
+		const node = { typeVersion } as INode;
+		return description.properties
+			.filter((property) => property.name === 'amount' && NodeHelpers.displayParameter(values, property, node, description, values))
+			.map((property) => property.hint ?? '');
+	}
+
+	it.each([
+		[1, {}, 'In the currency\'s smallest unit (1050 is 10.50 EUR), signed: negative credits the customer, positive debits them.'],
+		[1, { options: { direction: 'credit' } }, 'In the currency\'s smallest unit (1050 is 10.50 EUR), credited to the customer: it lowers what they owe (Stripe records it as negative).'],
+		[1, { options: { amountFormat: 'decimal', direction: 'debit' } }, 'As written in the currency (10.50 EUR is 10.50), debited: it adds to what the customer owes.'],
+		[1, { options: { direction: '={{ $json.kind }}' } }, 'In the currency\'s smallest unit (1050 is 10.50 EUR), credited or debited as the Direction expression says.'],
+		[2, {}, 'As written in the currency (10.50 EUR is 10.50), signed: negative credits the customer, positive debits them.'],
+		[2, { direction: 'credit' }, 'As written in the currency (10.50 EUR is 10.50), credited to the customer: it lowers what they owe (Stripe records it as negative).'],
+		[2, { direction: 'debit', options: { amountFormat: 'smallestUnit' } }, 'In the currency\'s smallest unit (1050 is 10.50 EUR), debited: it adds to what the customer owes.'],
+		[2, { direction: "={{ $fromAI('direction') }}" }, 'As written in the currency (10.50 EUR is 10.50), credited or debited as the Direction expression says.'],
+	])('version %p with %j: exactly one Amount, whose hint says "%s"', (typeVersion, parameters, hint) => {
+		expect(amountHints(parameters, typeVersion)).toEqual([hint]);
 	});
 });

@@ -86,7 +86,8 @@ const V1_DESCRIPTION =
 const V2_DESCRIPTION =
 	'How much, as written in the currency: 10 or 10.00 EUR is 10 euros, 1200 JPY is 1200 yen, 1.230 KWD. A currency\'s decimals are checked (12.5 JPY is refused). With Credit or Debit, a positive number: Direction gives the sign. Options > Amount Format switches to the smallest unit (cents).';
 
-const isExpression = { _cnd: { startsWith: '=' } };
+// Not `startsWith`: n8n 1.x calls it on unset values too, and throws.
+const isExpression = { _cnd: { regex: '^=' } };
 
 /**
  * The display rule of one combination. Only `hide` rules and one `show` rule that matches an expression are used:
@@ -103,12 +104,15 @@ function rule(
 	direction: DirectionShown,
 ): IDisplayOptions {
 	const show: Shown = { resource: ['customerBalanceTransaction'], operation: ['create'], ...version };
-	const hide: NonNullable<IDisplayOptions['hide']> = {
-		[unitKey]: unit === unitIfUnset ? [unit === 'decimal' ? 'smallestUnit' : 'decimal'] : [{ _cnd: { not: unit } }],
-	};
-	if (direction === 'expression') show[directionKey] = [isExpression];
-	else if (direction === 'signed') hide[directionKey] = ['credit', 'debit', isExpression];
-	else hide[directionKey] = [{ _cnd: { not: direction } }];
+	const otherUnit = unit === 'decimal' ? 'smallestUnit' : 'decimal';
+	if (direction === 'expression') {
+		// The expression ends n8n's checks of this field (shown), so the unit is checked before it, in `show` too.
+		show[unitKey] = unit === unitIfUnset ? [{ _cnd: { not: otherUnit } }] : [unit];
+		show[directionKey] = [isExpression];
+		return { show };
+	}
+	const hide: NonNullable<IDisplayOptions['hide']> = { [unitKey]: unit === unitIfUnset ? [otherUnit] : [{ _cnd: { not: unit } }] };
+	hide[directionKey] = direction === 'signed' ? ['credit', 'debit', isExpression] : [{ _cnd: { not: direction } }];
 	return { show, hide };
 }
 

@@ -171,7 +171,7 @@ it('a new node opens at version 2: Credit or Debit above Amount, a hint with the
 	const labels = await fieldLabels(page());
 	expect(labels.indexOf('Direction')).toBe(labels.indexOf('Amount') - 1);
 	expect(await optionsOf(page(), page().getByTestId('parameter-input-direction'))).toEqual(['Credit the Customer', 'Debit the Customer', 'Signed Amount']);
-	const hint = ndv.getByTestId('parameter-input-hint').filter({ hasText: /As written in the currency/ });
+	const hint = ndv.getByText(/^As written in the currency \(10\.50 EUR is 10\.50\), /);
 	await expect(hint.innerText()).resolves.toMatch(/credited to the customer/);
 	await choose(page(), 'direction', 'Debit the Customer');
 	await expect(hint.innerText()).resolves.toMatch(/debited: it adds to what the customer owes/);

@@ -64,6 +64,19 @@ describe('Stripe Customer Balance as an AI Agent tool', () => {
 		expect(sandbox().requests.at(-1)?.idempotencyKey).toMatch(/^n8n-/);
 	});
 
+	it('"credit jane@acme.com 10 EUR": the agent names the customer by email, found in any letter case', async () => {
+		const jane = sandbox().createCustomer({ email: 'jane@acme.com' });
+		const byEmail = {
+			...toolParameters,
+			customer: { __rl: true, mode: 'email', value: "={{ $fromAI('customer_email', 'The customer\\'s email address, e.g. jane@acme.com', 'string') }}" },
+		};
+		const call = await callTool({ customer_email: 'Jane@Acme.com', amount: -1000, currency: 'EUR', reason: 'Goodwill' }, byEmail);
+
+		expect(call.schema.customer_email).toMatch(/email address/);
+		expect(call.response).toEqual([expect.objectContaining({ amount: -1000, currency: 'eur', customer: jane.id })]);
+		expect(sandbox().customer(jane.id)?.balance).toBe(-1000);
+	});
+
 	it('a wrong value from the agent is refused with a message it can act on, and nothing is sent', async () => {
 		const customer = sandbox().createCustomer({});
 		const call = await callTool({ customer_id: customer.id, amount: 12.5, currency: 'EUR', reason: 'x' });

@@ -147,13 +147,14 @@ describe('under a mix of every fault at once', () => {
 			serverErrorRate: 0.1,
 			dropAfterCommitRate: 0.1,
 			slowReplyRate: 0.05,
-			slowReplyMs: 1500,
+			slowReplyMs: 3500,
 			seed: 7,
 		});
 		const result = await runStripe(
 			sandbox(),
 			items,
-			createFromItem({ options: { maxRetries: 8, timeout: 1000, concurrency: 16, maxRequestsPerSecond: 60 } }),
+			// A Timeout below the slow replies (so they are retried) and well above what a loaded machine adds.
+			createFromItem({ options: { maxRetries: 8, timeout: 2500, concurrency: 16, maxRequestsPerSecond: 60 } }),
 		);
 
 		expect(result.status).toBe('success');

@@ -145,6 +145,45 @@ describe('customers', () => {
     expect((await call('GET', '/v1/customers/search?query=' + encodeURIComponent('city:"x"'))).status).toBe(400);
     expect((await call('GET', '/v1/customers/search')).body.error).toMatchObject({ code: 'parameter_missing', param: 'query' });
   });
+
+  it("searches single-quoted values and metadata (metadata['crm_id']:'0012345'), case-insensitively on email", async () => {
+    const jane = sandbox.createCustomer({ email: 'Jane@Acme.com', metadata: { crm_id: '0012345' } });
+    sandbox.createCustomer({ email: 'obrien@acme.com', metadata: { crm_id: '0099999' } });
+    const stripe = sdk();
+    const ids = (result: { data: Array<{ id: string }> }) => result.data.map((c) => c.id);
+    expect(ids(await stripe.customers.search({ query: "email:'jane@acme.com'" }))).toEqual([jane.id]);
+    expect(ids(await stripe.customers.search({ query: "metadata['crm_id']:'0012345'" }))).toEqual([jane.id]);
+    expect(ids(await stripe.customers.search({ query: "email:'jane@acme.com' AND metadata['crm_id']:'0099999'" }))).toEqual([]);
+    const unterminated = await call('GET', '/v1/customers/search?query=' + encodeURIComponent("email:'jane@acme.com"));
+    expect(unterminated.status).toBe(400);
+    expect(unterminated.body.error.message).toMatch(/^We were unable to parse your search query/);
+  });
+
+  it('the email filter of the list is exact and case-sensitive', async () => {
+    const jane = sandbox.createCustomer({ email: 'Jane@Acme.com' });
+    expect((await call('GET', '/v1/customers?email=' + encodeURIComponent('Jane@Acme.com'))).body.data.map((c: { id: string }) => c.id)).toEqual([jane.id]);
+    expect((await call('GET', '/v1/customers?email=' + encodeURIComponent('jane@acme.com'))).body.data).toEqual([]);
+  });
+
+  it('a deleted customer: retrieved as { id, object, deleted: true }, never listed or searched, a 404 for its balance', async () => {
+    const gone = sandbox.createCustomer({ email: 'gone@acme.com' });
+    sandbox.deleteCustomer(gone.id);
+    expect((await call('GET', `/v1/customers/${gone.id}`)).body).toEqual({ id: gone.id, object: 'customer', deleted: true });
+    expect((await call('GET', '/v1/customers?email=gone%40acme.com')).body.data).toEqual([]);
+    expect((await sdk().customers.search({ query: "email:'gone@acme.com'" })).data).toEqual([]);
+    expect((await call('POST', `/v1/customers/${gone.id}/balance_transactions`, { form: 'amount=-1&currency=usd' })).status).toBe(404);
+  });
+
+  it('search lags behind new customers when told to, and can be unavailable; the list filter still finds them', async () => {
+    sandbox.setSearch({ lagMs: 60_000 });
+    const fresh = sandbox.createCustomer({ email: 'fresh@acme.com' });
+    expect((await sdk().customers.search({ query: "email:'fresh@acme.com'" })).data).toEqual([]);
+    expect((await call('GET', '/v1/customers?email=fresh%40acme.com')).body.data.map((c: { id: string }) => c.id)).toEqual([fresh.id]);
+    sandbox.setSearch({ lagMs: 0, available: false });
+    const unavailable = await call('GET', '/v1/customers/search?query=' + encodeURIComponent("email:'fresh@acme.com'"));
+    expect(unavailable.status).toBe(400);
+    expect(unavailable.body.error.type).toBe('invalid_request_error');
+  });
 });
 
 describe('balance transactions', () => {
@@ -466,13 +505,12 @@ describe('idempotency', () => {
   });
 
   it('answers 409 idempotency_key_in_use while the first request is in flight', async () => {
-    sandbox.setFaults({ latencyMs: 120 });
+    sandbox.setFaults({ latencyMs: 1000 });
     const customer = sandbox.createCustomer();
     const form = { amount: '-5', currency: 'usd' };
-    const [first, second] = await Promise.all([
-      credit(customer.id, form, { idempotencyKey: 'busy' }),
-      sleep(30).then(() => credit(customer.id, form, { idempotencyKey: 'busy' })),
-    ]);
+    const inFlight = credit(customer.id, form, { idempotencyKey: 'busy' });
+    while (sandbox.requests.length === 0) await sleep(5);
+    const [first, second] = await Promise.all([inFlight, credit(customer.id, form, { idempotencyKey: 'busy' })]);
     expect(first.status).toBe(200);
     expect(second.status).toBe(409);
     expect(second.body.error).toMatchObject({ code: 'idempotency_key_in_use' });
@@ -566,15 +604,15 @@ describe('scripted faults', () => {
   });
 
   it('slow-after-commit: commits, then replies after slowReplyMs; a retry meanwhile gets the replay', async () => {
-    sandbox.setFaults({ slowReplyMs: 250, script: [{ fault: 'slow-after-commit' }] });
+    sandbox.setFaults({ slowReplyMs: 1000, script: [{ fault: 'slow-after-commit' }] });
     const slow = write('slow');
-    await sleep(60);
+    while (sandbox.stats.committedWrites === 0) await sleep(5);
     expect(sandbox.transactions(customerId)).toHaveLength(1);
     const retry = await write('slow');
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     const original = await slow;
     expect(original.status).toBe(200);
-    expect(original.ms).toBeGreaterThanOrEqual(240);
+    expect(original.ms).toBeGreaterThanOrEqual(990);
     expect(original.body).toEqual(retry.body);
     expect(sandbox.stats.slow).toBe(1);
   });
@@ -629,7 +667,8 @@ describe('random faults and latency', () => {
   it('slowReplyRate delays committed writes by slowReplyMs', async () => {
     const customer = sandbox.createCustomer();
     sandbox.setFaults({ slowReplyRate: 1, slowReplyMs: 150 });
-    expect((await call('GET', '/v1/customers')).ms).toBeLessThan(150);
+    await call('GET', '/v1/customers');
+    expect(sandbox.stats.slow).toBe(0);
     const slow = await credit(customer.id, { amount: '-1', currency: 'usd' });
     expect(slow.status).toBe(200);
     expect(slow.ms).toBeGreaterThanOrEqual(140);
@@ -643,15 +682,34 @@ describe('random faults and latency', () => {
   });
 });
 
+describe('the door a test can close, and requests in flight', () => {
+  it('holds requests that arrive while closed, records them, and lets them all go when opened', async () => {
+    sandbox.holdRequests();
+    const calls = Promise.all([1, 2, 3].map(() => call('GET', '/v1/customers')));
+    while (sandbox.waitingRequests < 3) await sleep(5);
+    expect(sandbox.requests).toHaveLength(3);
+    expect(sandbox.requests.every((request) => request.status === null)).toBe(true);
+    expect(sandbox.inFlight).toBe(3);
+    sandbox.releaseRequests();
+    expect((await calls).map((reply) => reply.status)).toEqual([200, 200, 200]);
+    expect(sandbox.inFlight).toBe(0);
+    expect(sandbox.stats.peakInFlight).toBe(3);
+    expect(sandbox.requests.every((request) => request.repliedAt! >= request.at)).toBe(true);
+  });
+});
+
 describe('concurrency: locks and rate limits', () => {
   it('answers lock_timeout to a second concurrent write to the same customer, not to other customers', async () => {
-    sandbox.setFaults({ latencyMs: 100 });
+    // The first write holds the customer's lock for its latency; the others are sent once it has arrived.
+    sandbox.setFaults({ latencyMs: 1000 });
     const busy = sandbox.createCustomer();
     const other = sandbox.createCustomer();
+    const first = credit(busy.id, { amount: '-1', currency: 'usd' }, { idempotencyKey: 'w1' });
+    while (sandbox.requests.length === 0) await sleep(5);
     const replies = await Promise.all([
-      credit(busy.id, { amount: '-1', currency: 'usd' }, { idempotencyKey: 'w1' }),
-      sleep(20).then(() => credit(busy.id, { amount: '-2', currency: 'usd' }, { idempotencyKey: 'w2' })),
-      sleep(20).then(() => credit(other.id, { amount: '-3', currency: 'usd' })),
+      first,
+      credit(busy.id, { amount: '-2', currency: 'usd' }, { idempotencyKey: 'w2' }),
+      credit(other.id, { amount: '-3', currency: 'usd' }),
     ]);
     expect(replies.map((r) => r.status)).toEqual([200, 429, 200]);
     expect(replies[1].body.error).toMatchObject({ code: 'lock_timeout', type: 'invalid_request_error' });
@@ -678,14 +736,21 @@ describe('concurrency: locks and rate limits', () => {
   it('rate limits per key and account over a sliding second, without Stripe-Should-Retry', async () => {
     sandbox.setFaults({ rateLimitPerSecond: 3 });
     sandbox.addAccount('acct_rl');
-    const replies = await Promise.all([1, 2, 3, 4, 5].map(() => call('GET', '/v1/customers')));
+    // Held at the door, then let in together: all five inside one second, however slow the machine.
+    sandbox.holdRequests();
+    const calls = Promise.all([1, 2, 3, 4, 5].map(() => call('GET', '/v1/customers')));
+    while (sandbox.waitingRequests < 5) await sleep(5);
+    sandbox.releaseRequests();
+    const replies = await calls;
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429]);
     const limited = replies.find((r) => r.status === 429)!;
     expect(limited.body.error).toMatchObject({ code: 'rate_limit', type: 'invalid_request_error' });
     expect(limited.headers.get('stripe-should-retry')).toBeNull();
     expect(sandbox.stats.rateLimited).toBe(2);
     expect((await call('GET', '/v1/customers', { headers: { 'Stripe-Account': 'acct_rl' } })).status).toBe(200);
+    sandbox.setFaults({ script: [{ fault: 'rate_limit' }] });
     await expect(sdk().customers.list()).rejects.toMatchObject({ type: 'StripeRateLimitError', code: 'rate_limit' });
+    sandbox.setFaults({ script: [] });
     await sleep(1050);
     expect((await call('GET', '/v1/customers')).status).toBe(200);
   });

@@ -73,3 +73,24 @@ export function useRemoteSandbox(): () => RemoteSandbox {
 		return sandbox;
 	};
 }
+
+/** True when every customer got exactly one transaction: nothing lost, nothing written twice. */
+export function onePerCustomer(transactions: Array<{ customer: string }>, customers: string[]): boolean {
+	const counts = new Map<string, number>();
+	for (const transaction of transactions) counts.set(transaction.customer, (counts.get(transaction.customer) ?? 0) + 1);
+	return counts.size === customers.length && customers.every((customer) => counts.get(customer) === 1);
+}
+
+/** True when each request arrived after the reply to the one before it: never two in flight at once. */
+export function oneAtATime(requests: Array<{ at: number; repliedAt?: number }>): boolean {
+	return requests.every((request, index) => index === 0 || (requests[index - 1].repliedAt ?? Infinity) <= request.at);
+}
+
+/** Polls until `condition` holds (every 20 ms, at most `timeoutMs`): waiting for a state, never for a time. */
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}

@@ -2,32 +2,38 @@
  * Bulk runs go as fast as Stripe allows and no faster: items run concurrently, writes to one customer one at a time
  * in input order, and the request rate stays under the key's limit. (Speed itself is measured by `npm run bench`.)
  */
-import { busiestSecond, createFromItem, runStripe, useRemoteSandbox, useSandbox, writesTo } from './support';
+import { createFromItem, oneAtATime, onePerCustomer, runStripe, until, useRemoteSandbox, useSandbox, writesTo } from './support';
 
 const sandbox = useSandbox();
 
 const creditsFor = (customerIds: string[]) => customerIds.map((customer, index) => ({ customer, amount: -(index + 1), currency: 'usd' }));
 
 describe('concurrency', () => {
-	it('sends items for different customers concurrently', async () => {
+	// Seen at a closed door in the sandbox (requests wait there until the test opens it), so load cannot fake or hide it.
+	it('sends items for different customers concurrently: all 10 are at Stripe at once', async () => {
 		const customers = Array.from({ length: 10 }, () => sandbox().createCustomer({}).id);
-		sandbox().setFaults({ latencyMs: 150 });
-		const result = await runStripe(sandbox(), creditsFor(customers), createFromItem({ options: { concurrency: 10, maxRequestsPerSecond: 1000 } }));
-		expect(result.status).toBe('success');
-		const writes = writesTo(sandbox());
-		const beforeFirstAnswer = writes.filter((request) => request.at < writes[0].at + 150);
-		expect(beforeFirstAnswer.length).toBeGreaterThanOrEqual(8);
+		sandbox().holdRequests();
+		const run = runStripe(sandbox(), creditsFor(customers), createFromItem({ options: { concurrency: 10, maxRequestsPerSecond: 1000 } }));
+		await until(() => sandbox().waitingRequests === 10);
+		sandbox().releaseRequests();
+
+		expect((await run).status).toBe('success');
+		expect(sandbox().transactions()).toHaveLength(10);
 	});
 
 	it('never has more requests in flight than Concurrency', async () => {
 		const customers = Array.from({ length: 12 }, () => sandbox().createCustomer({}).id);
-		sandbox().setFaults({ latencyMs: 150 });
-		await runStripe(sandbox(), creditsFor(customers), createFromItem({ options: { concurrency: 3, maxRequestsPerSecond: 1000 } }));
-		const writes = writesTo(sandbox());
-		for (const request of writes) {
-			const overlapping = writes.filter((other) => other.at <= request.at && other.at + 150 > request.at + 5);
-			expect(overlapping.length).toBeLessThanOrEqual(3);
-		}
+		sandbox().holdRequests();
+		const run = runStripe(sandbox(), creditsFor(customers), createFromItem({ options: { concurrency: 3, maxRequestsPerSecond: 1000 } }));
+		await until(() => sandbox().waitingRequests === 3);
+		// A fourth would arrive now if anything let it: give it the chance, then let the three go.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sandbox().waitingRequests).toBe(3);
+		sandbox().releaseRequests();
+
+		expect((await run).status).toBe('success');
+		expect(sandbox().stats.peakInFlight).toBe(3);
+		expect(onePerCustomer(sandbox().transactions(), customers)).toBe(true);
 	});
 
 	it('writes to one customer go one at a time, in input order, so Stripe never answers lock_timeout', async () => {
@@ -42,41 +48,45 @@ describe('concurrency', () => {
 		const forCustomer = result.output('Stripe').filter((item) => item.json.customer === customer);
 		expect(forCustomer.map((item) => item.json.amount)).toEqual([-1, -3, -4, -6, -7, -8]);
 		expect(forCustomer.map((item) => item.json.ending_balance)).toEqual([-1, -4, -8, -14, -21, -29]);
-		const arrivals = writesTo(sandbox()).filter((request) => request.path.includes(customer)).map((request) => request.at);
-		arrivals.slice(1).forEach((at, index) => expect(at).toBeGreaterThanOrEqual(arrivals[index] + 40));
+		expect(oneAtATime(writesTo(sandbox()).filter((request) => request.path.includes(customer)))).toBe(true);
 	});
 });
 
 describe('rate limits', () => {
-	describe('measured by a sandbox in a process of its own (its clock must not share this process\'s load)', () => {
+	// How close to the ceiling a run goes, and how many 429s Stripe sends, depend on load: `npm run bench` measures them.
+	// A lower bound on time holds under any load: it only grows when the machine is slow.
+	describe('never faster than the ceiling', () => {
 		const remote = useRemoteSandbox();
 
-		it('with a test key, stays under Stripe test mode limit (25/s) by default', async () => {
+		it('with a test key, paces at Stripe\'s test-mode limit (25/s) by default', async () => {
 			const customers = await remote().createCustomers(35);
-			await remote().setFaults({ rateLimitPerSecond: 25 });
+			const started = Date.now();
 			const result = await runStripe(remote(), creditsFor(customers), createFromItem());
 			expect(result.status).toBe('success');
-			expect((await remote().stats()).rateLimited).toBe(0);
+			expect(onePerCustomer(await remote().transactions(), customers)).toBe(true);
+			// At most 25 turns per window of 1.05 s: the 26th waits for the second window (at 100/s, 35 would take 0.35 s).
+			expect(Date.now() - started).toBeGreaterThanOrEqual(1050);
 		});
 
 		it('honours Max Requests per Second', async () => {
 			const customers = await remote().createCustomers(20);
-			await remote().setFaults({ rateLimitPerSecond: 12 });
+			const started = Date.now();
 			const result = await runStripe(remote(), creditsFor(customers), createFromItem({ options: { maxRequestsPerSecond: 10 } }));
 			expect(result.status).toBe('success');
-			expect((await remote().stats()).rateLimited).toBe(0);
-			// No second holds more than the ceiling (the 429s above are the sandbox's own count of the same thing).
-			expect(busiestSecond((await remote().timeline()).map(([at]) => at))).toBeLessThanOrEqual(10);
+			expect(onePerCustomer(await remote().transactions(), customers)).toBe(true);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(1050);
 		});
 	});
 
 	it('when Stripe still answers 429 (another client shares the key), slows down and retries: no 429 reaches the user', async () => {
 		const customers = Array.from({ length: 20 }, () => sandbox().createCustomer({}).id);
-		sandbox().setFaults({ rateLimitPerSecond: 5 });
+		// Stripe's own window refuses what goes past 5/s; the script makes sure some 429s come whatever the timing.
+		const rateLimited = Array.from({ length: 3 }, () => ({ fault: 'rate_limit' as const, method: 'POST' as const }));
+		sandbox().setFaults({ rateLimitPerSecond: 5, script: rateLimited });
 		const result = await runStripe(sandbox(), creditsFor(customers), createFromItem({ options: { maxRequestsPerSecond: 20, maxRetries: 10 } }));
 		expect(result.status).toBe('success');
 		expect(result.output('Stripe')).toHaveLength(20);
-		expect(sandbox().stats.rateLimited).toBeGreaterThan(0);
+		expect(sandbox().stats.rateLimited).toBeGreaterThanOrEqual(3);
 		expect(sandbox().transactions()).toHaveLength(20);
 	});
 });

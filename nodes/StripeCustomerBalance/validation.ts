@@ -21,6 +21,8 @@ export const LIMITS = {
 	metadataKeyLength: 40,
 	metadataValueLength: 500,
 	idempotencyKeyLength: 255,
+	/** Stripe's maxLength for a customer's email and for the list filter `email`. */
+	emailLength: 512,
 } as const;
 
 export const EXPANDABLE_TRANSACTION_FIELDS = ['checkout_session', 'credit_note', 'customer', 'invoice'] as const;
@@ -136,7 +138,8 @@ export function metadata(field: string, pairs: MetadataPair[]): Record<string, s
 				`value for key ${show(key)} is ${lengthOf(value)} characters long; Stripe allows at most ${LIMITS.metadataValueLength}`,
 			);
 		}
-		result[key] = value;
+		// A plain assignment of `__proto__` would set the object's prototype and the key would vanish from the request.
+		Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
 	}
 	return result;
 }
@@ -199,4 +202,20 @@ export function unixSeconds(field: string, value: unknown): number {
 		throw new InvalidInput(field, `${show(value)} is not a date`, 'Use an ISO date such as 2026-11-01T00:00:00Z.');
 	}
 	return Math.floor(candidate.getTime() / 1000);
+}
+
+/** An email to find a customer by: one `@` between a non-empty local part and domain, no spaces, at most 512 characters. */
+export function customerEmail(field: string, value: unknown): string {
+	if (typeof value !== 'string') {
+		throw new InvalidInput(field, `${show(value)} is not an email address`, 'By Email takes text such as jane@acme.com; check the expression.');
+	}
+	const email = value.trim();
+	if (email === '') throw new InvalidInput(field, 'the email is empty');
+	if (lengthOf(email) > LIMITS.emailLength) {
+		throw new InvalidInput(field, `the email is ${lengthOf(email)} characters long; Stripe allows at most ${LIMITS.emailLength}`);
+	}
+	if (!/^[^\s@"\\]+@[^\s@"\\]+$/.test(email) || /[\x00-\x1f\x7f]/.test(email)) {
+		throw new InvalidInput(field, `${show(email)} is not an email address`, 'It looks like jane@acme.com.');
+	}
+	return email;
 }

@@ -16,6 +16,8 @@ export interface BenchItem {
 	amount: number;
 	currency: string;
 	ref: string;
+	/** Set when the item names its customer By Email (as a CRM record would). */
+	email?: string;
 }
 
 export interface ClientRun {
@@ -50,6 +52,8 @@ export interface NodeOptions {
 	floor?: boolean;
 	/** Diagnostics only: parameters as literals (one customer, same amount) instead of expressions over the item. */
 	literal?: boolean;
+	/** Customer By Email from the item's `email` instead of By ID. */
+	byEmail?: boolean;
 	concurrency?: number;
 	maxRequestsPerSecond?: number;
 	maxRetries?: number;
@@ -62,7 +66,7 @@ function floorParameters(literal: boolean | undefined, first: BenchItem): Record
 	return { customer: '={{ $json.customer }}', amount: '={{ $json.amount }}', currency: '={{ $json.currency }}', ref: '={{ $json.ref }}' };
 }
 
-function createParameters({ literal, floor: _floor, ...options }: NodeOptions, first?: BenchItem): Record<string, unknown> {
+function createParameters({ literal, floor: _floor, byEmail, ...options }: NodeOptions, first?: BenchItem): Record<string, unknown> {
 	if (literal && first) {
 		return {
 			resource: 'customerBalanceTransaction',
@@ -77,7 +81,7 @@ function createParameters({ literal, floor: _floor, ...options }: NodeOptions, f
 	return {
 		resource: 'customerBalanceTransaction',
 		operation: 'create',
-		customer: { __rl: true, mode: 'id', value: '={{ $json.customer }}' },
+		customer: byEmail ? { __rl: true, mode: 'email', value: '={{ $json.email }}' } : { __rl: true, mode: 'id', value: '={{ $json.customer }}' },
 		amount: '={{ $json.amount }}',
 		currency: '={{ $json.currency }}',
 		additionalFields: { metadata: { metadataValues: [{ key: 'bench_ref', value: '={{ $json.ref }}' }] } },

@@ -2,6 +2,7 @@
  * `n8n start` of an N8nInstance, and a small client for its REST API (owner setup / login with the session cookie,
  * node and credential type listings, icons, n8n's credential tester).
  */
+import { httpCall } from './http';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { N8nInstance } from './instance';
@@ -178,18 +179,18 @@ export class N8nRestClient {
 		const headers: Record<string, string> = { 'browser-id': this.browserId, accept: 'application/json' };
 		if (this.cookie) headers.cookie = this.cookie;
 		if (body !== undefined) headers['content-type'] = 'application/json';
-		const res = await fetch(`${this.baseUrl}${path}`, {
+		const res = await httpCall(`${this.baseUrl}${path}`, {
 			method,
 			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(60_000),
+			timeoutMs: 60_000,
 		});
 		const setCookie = res.headers.getSetCookie?.() ?? [];
 		for (const c of setCookie) {
 			const match = /^n8n-auth=([^;]*)/.exec(c);
 			if (match) this.cookie = match[1] ? `n8n-auth=${match[1]}` : undefined;
 		}
-		const text = await res.text();
+		const text = res.body.toString('utf8');
 		let parsed: unknown = text;
 		try {
 			parsed = text ? JSON.parse(text) : undefined;
@@ -238,11 +239,11 @@ export class N8nRestClient {
 
 	/** GET of a static path (an icon URL from the type listings). */
 	async fetchRaw(path: string): Promise<{ status: number; contentType: string | null; body: Buffer }> {
-		const res = await fetch(`${this.baseUrl}${path.startsWith('/') ? path : `/${path}`}`, {
+		const res = await httpCall(`${this.baseUrl}${path.startsWith('/') ? path : `/${path}`}`, {
 			headers: { 'browser-id': this.browserId, ...(this.cookie ? { cookie: this.cookie } : {}) },
-			signal: AbortSignal.timeout(30_000),
+			timeoutMs: 30_000,
 		});
-		return { status: res.status, contentType: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
+		return { status: res.status, contentType: res.headers.get('content-type'), body: res.body };
 	}
 
 	/** GET /rest/credentials (the session user's credentials, no data). */

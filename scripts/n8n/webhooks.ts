@@ -1,4 +1,5 @@
 /** Calling a published n8n workflow's webhook, one at a time or many at once (a CRM firing one webhook per record). */
+import { httpCall } from './http';
 import type { N8nRestClient, N8nServer } from './server';
 import type { WorkflowJson } from './workflows';
 
@@ -10,13 +11,13 @@ export interface WebhookReply {
 
 export async function postWebhook(baseUrl: string, path: string, body: unknown, timeoutMs = 300_000): Promise<WebhookReply> {
 	const started = Date.now();
-	const res = await fetch(`${baseUrl}/webhook/${path}`, {
+	const res = await httpCall(`${baseUrl}/webhook/${path}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(body),
-		signal: AbortSignal.timeout(timeoutMs),
+		timeoutMs,
 	});
-	const text = await res.text();
+	const text = res.body.toString('utf8');
 	let parsed: unknown = text;
 	try {
 		parsed = text ? JSON.parse(text) : undefined;
@@ -44,8 +45,8 @@ export async function publishWebhookWorkflows(server: N8nServer, workflows: Work
 export async function waitForWebhook(baseUrl: string, path: string, timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const res = await fetch(`${baseUrl}/webhook/${path}`, { signal: AbortSignal.timeout(5000) });
-		const text = await res.text();
+		const res = await httpCall(`${baseUrl}/webhook/${path}`, { timeoutMs: 5000 });
+		const text = res.body.toString('utf8');
 		if (res.status !== 404 || /POST/i.test(text)) return;
 		if (Date.now() > deadline) throw new Error(`webhook ${path} not registered after ${timeoutMs} ms: ${res.status} ${text.slice(0, 200)}`);
 		await new Promise((resolve) => setTimeout(resolve, 250));

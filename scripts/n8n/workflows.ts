@@ -221,7 +221,7 @@ export function stripeNode(name: string, parameters: Record<string, unknown>, se
 }
 
 /** The `customer` resource locator. `value` may be an expression: '={{ $json.customerId }}'. */
-export function customerLocator(value: string, mode: 'id' | 'url' | 'list' = 'id'): { __rl: true; mode: string; value: string } {
+export function customerLocator(value: string, mode: 'id' | 'url' | 'list' | 'email' = 'id'): { __rl: true; mode: string; value: string } {
 	return { __rl: true, mode, value };
 }
 

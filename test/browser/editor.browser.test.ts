@@ -71,7 +71,7 @@ it('the node creator finds "Stripe Customer Balance", with its icon, and adds it
 
 it('the panel shows every field of Create, with the customer modes and the additional fields', async () => {
 	expect(await fieldLabels(page())).toEqual(['Credential', 'Resource', 'Operation', 'Customer', 'Direction', 'Amount', 'Currency', 'Additional Fields', 'Options']);
-	expect(await optionsOf(page(), page().getByTestId('rlc-mode-selector'), '[data-test-id^="mode-"]')).toEqual(['From list', 'By ID', 'By URL']);
+	expect(await optionsOf(page(), page().getByTestId('rlc-mode-selector'), '[data-test-id^="mode-"]')).toEqual(['From list', 'By ID', 'By URL', 'By Email']);
 	expect(await optionsOf(page(), page().getByTestId('collection-parameter-add').first(), '[data-test-id="collection-parameter-option"]')).toEqual([
 		'Description',
 		'Expand',
@@ -159,6 +159,28 @@ it('in dark mode the editor serves the dark icon', async () => {
 	await openNewWorkflow(page(), stack!.editorUrl);
 	const entry = await searchNodeCreator(page(), NODE);
 	expect(await loadedIcon(entry)).toEqual({ src: expect.stringMatching(/\/dist\/icons\/stripe\.dark\.svg$/), loaded: true });
+});
+
+it('Customer By Email: an email in other letter case finds the customer; the output shows the credit', async () => {
+	const acme = stack!.customers.find((customer) => customer.id === ACME_GMBH)!;
+	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
+	await page().emulateMedia({ colorScheme: 'light' });
+	await openNewWorkflow(page(), stack!.editorUrl);
+	await (await searchNodeCreator(page(), NODE)).click();
+	await page().getByTestId('node-creator-item-name').filter({ hasText: 'Create a customer balance transaction' }).click();
+	await page().getByTestId('rlc-mode-selector').click();
+	await page().locator('[data-test-id^="mode-"]:visible').filter({ hasText: 'By Email' }).click();
+	const email = page().getByTestId('rlc-input');
+	await email.fill(String(acme.email).toUpperCase());
+	await email.blur();
+	await setText(page(), 'amount', '5'); // version 2: Credit the Customer, as written
+	await setText(page(), 'currency', 'EUR');
+	await page().getByTestId('node-execute-button').click();
+	const json = await outputJson(page());
+	expect(json).toContain(`"customer": "${ACME_GMBH}"`);
+	expect(json).toContain('"amount": -500,');
+	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 500);
+	await screenshot('by-email', 'panel');
 });
 
 it('a new node opens at version 2: Credit or Debit above Amount, a hint with the unit and direction, the idempotency notice', async () => {

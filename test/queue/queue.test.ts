@@ -137,7 +137,11 @@ describe('a worker killed (SIGKILL) in the middle of a 300-credit execution', ()
 		const execution = await newestExecution(workflowId, before?.id, false);
 		const worker = await until('the worker that runs it', () => cluster.workerThatRan(execution.id));
 		await until(`${killAfter} credits written`, () => (counts().filter((count) => count > 0).length >= killAfter ? true : undefined));
+		// The sandbox holds what arrives from now on, so the kill lands mid-batch however fast the worker is. What was
+		// already on its way still reaches Stripe, as it would when a worker dies.
+		sandbox.holdRequests();
 		await worker.kill();
+		sandbox.releaseRequests();
 
 		// Once its lock expires (n8n's default: 60 s, checked every 30 s), Bull declares the dead worker's job stalled
 		// and n8n ends the execution: `error` ("job stalled more than maxStalledCount"), or `crashed`.

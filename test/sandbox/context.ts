@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKeyGrant, ApiKeyRegistry } from './auth';
 import type { FaultDice, FaultInjector } from './faults';
+import type { RequestGate } from './gate';
 import type { IdempotencyStore } from './idempotency';
 import type { KeyedLocks } from './locks';
 import type { ParamsResult } from './params';
@@ -18,6 +19,9 @@ export interface SandboxState {
   idempotency: IdempotencyStore;
   locks: KeyedLocks;
   timers: CancellableTimers;
+  gate: RequestGate;
+  /** Requests between arrival and reply right now (stats.peakInFlight keeps the most). */
+  inFlight: number;
   stats: SandboxStats;
   requests: RecordedRequest[];
 }

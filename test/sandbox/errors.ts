@@ -155,6 +155,9 @@ export const invalidSearchQuery = (detail: string) =>
     { param: 'query' },
   );
 
+/** The sandbox's stand-in for an account where Stripe does not offer Search (Stripe's exact wording is not documented). */
+export const searchUnavailable = () => invalid(400, 'Search is not available for this account.');
+
 export const invalidPageToken = () => invalid(400, 'Invalid page: the page token is not valid for this search.', { param: 'page' });
 
 // --- resources ---

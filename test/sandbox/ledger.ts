@@ -36,9 +36,20 @@ export interface NewTransactionFields {
  */
 type StoredCustomer = StripeCustomer & { invoice_credit_balance: Record<string, number> };
 
+/** How this account's Stripe Search behaves: how far it lags behind new customers, and whether it is offered at all. */
+export interface SearchSettings {
+  lagMs: number;
+  available: boolean;
+}
+
 export class AccountLedger {
   private readonly customers = new Map<string, StoredCustomer>();
   private readonly transactions = new Map<string, CustomerBalanceTransaction>();
+  /** Deleted customers answer a retrieve with `{ id, object, deleted: true }` and are found nowhere else. */
+  private readonly deleted = new Set<string>();
+  /** When each customer was created (ms), for the search lag. */
+  private readonly createdAtMs = new Map<string, number>();
+  search: SearchSettings = { lagMs: 0, available: true };
 
   constructor(private readonly clock: MonotonicClock) {}
 
@@ -73,15 +84,32 @@ export class AccountLedger {
       test_clock: null,
     };
     this.customers.set(id, customer);
+    this.createdAtMs.set(id, Date.now());
     return customer;
   }
 
+  /** Live customers only: a deleted customer is a 404 for every request but its own retrieve. */
   findCustomer(id: string): StoredCustomer | undefined {
-    return this.customers.get(id);
+    return this.deleted.has(id) ? undefined : this.customers.get(id);
+  }
+
+  isDeleted(id: string): boolean {
+    return this.deleted.has(id);
+  }
+
+  deleteCustomer(id: string): void {
+    if (!this.findCustomer(id)) throw new Error(`no live customer ${id}`);
+    this.deleted.add(id);
   }
 
   customersNewestFirst(): StoredCustomer[] {
-    return [...this.customers.values()].reverse();
+    return [...this.customers.values()].reverse().filter((customer) => !this.deleted.has(customer.id));
+  }
+
+  /** What Stripe Search sees: live customers created at least `search.lagMs` ago. */
+  searchableNewestFirst(): StoredCustomer[] {
+    const indexedBefore = Date.now() - this.search.lagMs;
+    return this.customersNewestFirst().filter((customer) => (this.createdAtMs.get(customer.id) ?? 0) <= indexedBefore);
   }
 
   /**
@@ -141,5 +169,8 @@ export class AccountLedger {
   clear(): void {
     this.customers.clear();
     this.transactions.clear();
+    this.deleted.clear();
+    this.createdAtMs.clear();
+    this.search = { lagMs: 0, available: true };
   }
 }

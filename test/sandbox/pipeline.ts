@@ -45,10 +45,23 @@ export class RequestPipeline {
 
   async handle(arrived: ArrivedRequest): Promise<HttpAction> {
     const { state } = this;
+    state.inFlight += 1;
+    state.stats.peakInFlight = Math.max(state.stats.peakInFlight, state.inFlight);
+    try {
+      return await this.handleInFlight(arrived);
+    } finally {
+      state.inFlight -= 1;
+    }
+  }
+
+  private async handleInFlight(arrived: ArrivedRequest): Promise<HttpAction> {
+    const { state } = this;
     const params = readRequestParams(arrived.method, arrived.query, arrived.rawBody, arrived.headers);
     const idempotencyKey = arrived.method === 'POST' ? firstHeader(arrived.headers, 'idempotency-key') || undefined : undefined;
     const record = recordOf(arrived, params.params, firstHeader(arrived.headers, 'idempotency-key'));
     state.requests.push(record);
+    // Only a closed door awaits: an open one keeps arrival-to-lock synchronous (see above).
+    if (state.gate.isClosed) await state.gate.pass();
     const call: ApiCall = {
       method: arrived.method,
       path: arrived.path,
@@ -72,6 +85,7 @@ export class RequestPipeline {
     }
     record.status = outcome.status;
     record.replayed = outcome.replayed;
+    record.repliedAt = Date.now();
     return { kind: 'reply', status: outcome.status, headers: { ...this.replyHeaders(call), ...outcome.headers }, body: outcome.body };
   }
 

@@ -69,6 +69,11 @@ export class RemoteSandbox {
 		return this.call({ op: 'createCustomers', args: { count, currency } });
 	}
 
+	/** One customer per email, in order; returns their ids. */
+	createCustomersWithEmails(emails: string[], currency = 'usd'): Promise<string[]> {
+		return this.call({ op: 'createCustomersWithEmails', args: { emails, currency } });
+	}
+
 	stats(): Promise<SandboxStats> {
 		return this.call({ op: 'stats' });
 	}

@@ -8,6 +8,7 @@ export type SandboxOp =
 	| { op: 'setFaults'; args: Partial<SandboxFaults> }
 	| { op: 'reset'; args?: undefined }
 	| { op: 'createCustomers'; args: { count: number; currency?: string } }
+	| { op: 'createCustomersWithEmails'; args: { emails: string[]; currency?: string } }
 	| { op: 'stats'; args?: undefined }
 	| { op: 'transactions'; args?: undefined }
 	| { op: 'balances'; args: { ids: string[] } }
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
 				return null;
 			case 'createCustomers':
 				return Array.from({ length: message.args.count }, () => sandbox.createCustomer({ currency: message.args.currency ?? null }).id);
+			case 'createCustomersWithEmails':
+				return message.args.emails.map((email) => sandbox.createCustomer({ email, currency: message.args.currency ?? null }).id);
 			case 'stats':
 				return { ...sandbox.stats };
 			case 'transactions':

@@ -3,6 +3,7 @@ import { ApiKeyRegistry } from './auth';
 import type { SandboxState } from './context';
 import { isSupportedCurrency } from './currencies';
 import { FaultInjector } from './faults';
+import { RequestGate } from './gate';
 import { IdempotencyStore } from './idempotency';
 import { KeyedLocks } from './locks';
 import { snapshotCustomer } from './objects';
@@ -33,6 +34,7 @@ const emptyStats = (): SandboxStats => ({
   dropped: 0,
   slow: 0,
   idempotencyErrors: 0,
+  peakInFlight: 0,
 });
 
 class LocalStripeSandbox implements Sandbox {
@@ -51,6 +53,8 @@ class LocalStripeSandbox implements Sandbox {
       idempotency: new IdempotencyStore(),
       locks: new KeyedLocks(),
       timers: new CancellableTimers(),
+      gate: new RequestGate(),
+      inFlight: 0,
       stats: this.stats,
       requests: this.requests,
     };
@@ -64,8 +68,25 @@ class LocalStripeSandbox implements Sandbox {
   }
 
   async close(): Promise<void> {
+    this.state.gate.open();
     this.state.timers.cancelAll();
     await this.listening?.close();
+  }
+
+  holdRequests(): void {
+    this.state.gate.close();
+  }
+
+  releaseRequests(): void {
+    this.state.gate.open();
+  }
+
+  get waitingRequests(): number {
+    return this.state.gate.waiting;
+  }
+
+  get inFlight(): number {
+    return this.state.inFlight;
   }
 
   setFaults(faults: Partial<SandboxFaults>): void {
@@ -78,6 +99,7 @@ class LocalStripeSandbox implements Sandbox {
     this.state.idempotency.clear();
     this.state.limiter.clear();
     this.state.faults.reset();
+    this.state.gate.open();
     this.requests.length = 0;
     Object.assign(this.stats, emptyStats());
   }
@@ -93,6 +115,7 @@ class LocalStripeSandbox implements Sandbox {
       name: input.name,
       currency,
       balance: input.balance,
+      metadata: input.metadata,
     });
     return snapshotCustomer(customer);
   }
@@ -100,6 +123,18 @@ class LocalStripeSandbox implements Sandbox {
   customer(id: string, account?: string): StripeCustomer | undefined {
     const found = this.state.store.ledger(account)?.findCustomer(id);
     return found && snapshotCustomer(found);
+  }
+
+  deleteCustomer(id: string, account?: string): void {
+    const ledger = this.state.store.ledger(account);
+    if (!ledger) throw new Error(`unknown account ${account}`);
+    ledger.deleteCustomer(id);
+  }
+
+  setSearch(settings: { lagMs?: number; available?: boolean }, account?: string): void {
+    const ledger = this.state.store.ledger(account);
+    if (!ledger) throw new Error(`unknown account ${account}`);
+    ledger.search = { ...ledger.search, ...settings };
   }
 
   transactions(customerId?: string, account?: string): CustomerBalanceTransaction[] {

@@ -1,7 +1,8 @@
 /**
  * A subset of Stripe's search query language for customers:
  * clauses `field:"value"` (exact, case-insensitive) or `field~"value"` (substring, case-insensitive)
- * on email, name, phone, and `metadata["key"]:"value"`, joined by AND or OR (not both).
+ * on email, name, phone, and `metadata["key"]:"value"`, joined by AND or OR (not both). Values are quoted with `"` or
+ * `'`; a backslash escapes the next character.
  */
 import { invalidSearchQuery } from './errors';
 import type { StripeCustomer } from './types';
@@ -91,11 +92,13 @@ class QueryScanner {
   }
 
   private quoted(): string {
-    this.expect('"');
+    const quote = this.text[this.position];
+    if (quote !== '"' && quote !== "'") throw invalidSearchQuery(`expected a quoted value at position ${this.position}`);
+    this.position += 1;
     let value = '';
     while (this.position < this.text.length) {
       const char = this.text[this.position++];
-      if (char === '"') return value;
+      if (char === quote) return value;
       value += char === '\\' ? (this.text[this.position++] ?? '') : char;
     }
     throw invalidSearchQuery('unterminated string');

@@ -54,6 +54,8 @@ export interface RecordedRequest {
   replayed: boolean;
   /** Date.now() at arrival. */
   at: number;
+  /** Date.now() when the reply was handed to the socket (unset while in flight, or when dropped). */
+  repliedAt?: number;
 }
 
 export interface SandboxStats {
@@ -65,6 +67,8 @@ export interface SandboxStats {
   dropped: number;
   slow: number;
   idempotencyErrors: number;
+  /** The most requests that were ever between arrival and reply at once. */
+  peakInFlight: number;
 }
 
 export interface StripeAddress {
@@ -132,6 +136,7 @@ export interface CreateCustomerInput {
   name?: string | null;
   currency?: string | null;
   balance?: number;
+  metadata?: Record<string, string>;
   account?: string;
 }
 
@@ -143,11 +148,23 @@ export interface Sandbox {
   reset(): void;
   createCustomer(input?: CreateCustomerInput): StripeCustomer;
   customer(id: string, account?: string): StripeCustomer | undefined;
+  /** Marks a customer deleted, as `DELETE /v1/customers/:id` does. */
+  deleteCustomer(id: string, account?: string): void;
+  /** Search lag behind new customers (Stripe: about a minute) and whether Search is offered, per account. */
+  setSearch(settings: { lagMs?: number; available?: boolean }, account?: string): void;
   transactions(customerId?: string, account?: string): CustomerBalanceTransaction[];
   addAccount(id: string): void;
   addKey(key: string, opts?: { readOnly?: boolean }): void;
   requests: RecordedRequest[];
   stats: SandboxStats;
+  /** Closes the door: requests that arrive from now on are recorded, then wait (see gate.ts). */
+  holdRequests(): void;
+  /** Opens the door: every waiting request goes on. */
+  releaseRequests(): void;
+  /** Requests waiting at the closed door. */
+  readonly waitingRequests: number;
+  /** Requests between arrival and reply right now. */
+  readonly inFlight: number;
 }
 
 export interface StartSandboxOptions {

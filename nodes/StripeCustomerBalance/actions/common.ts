@@ -6,12 +6,14 @@ import {
 	InvalidInput,
 	apiVersion,
 	connectedAccountId,
+	customerEmail,
 	customerId,
 	idempotencyKey,
 	metadata,
 	positiveInteger,
 	type MetadataPair,
 } from '../validation';
+import type { CustomerRef } from './customerLookup';
 import type { ParameterReader } from './parameters';
 
 const DASHBOARD_CUSTOMER_URL =
@@ -23,7 +25,8 @@ export const customerLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The Stripe customer whose balance this is',
+	description:
+		'The Stripe customer whose balance this is: from the list, by ID, by Dashboard URL, or by email. An email (e.g. from a CRM record) is looked up when the node runs, ignoring letter case: exactly one customer must have it (see Options > If Several Customers Match).',
 	modes: [
 		{
 			displayName: 'From List',
@@ -60,13 +63,36 @@ export const customerLocator: INodeProperties = {
 			],
 			extractValue: { type: 'regex', regex: DASHBOARD_CUSTOMER_URL.source },
 		},
+		{
+			displayName: 'By Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'jane@acme.com',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^\\s*[^\\s@"\\\\]+@[^\\s@"\\\\]+\\s*$', errorMessage: 'An email looks like jane@acme.com' },
+				},
+			],
+		},
 	],
 };
 
-/** The customer id from any of the locator's modes, or from a plain string that an expression produced. */
-export function readCustomer(parameters: ParameterReader, itemIndex: number): string {
+/**
+ * The customer from any of the locator's modes, or from a plain string that an expression produced: an id, or (By
+ * Email) an email that CustomerLookup resolves when the item is sent.
+ */
+export function readCustomer(parameters: ParameterReader, itemIndex: number): CustomerRef {
 	const raw = parameters.get('customer', itemIndex);
 	const locator = typeof raw === 'object' && raw !== null ? (raw as { mode?: string; value?: unknown }) : { value: raw };
+	if (locator.mode === 'email') {
+		const ifSeveral = readOptions(parameters, itemIndex).ifSeveralMatch;
+		return { email: customerEmail('Customer', locator.value), ifSeveral: ifSeveral === 'mostRecentlyCreated' ? 'mostRecentlyCreated' : 'fail' };
+	}
+	return { id: readCustomerId(locator) };
+}
+
+function readCustomerId(locator: { mode?: string; value?: unknown }): string {
 	const value = typeof locator.value === 'string' ? locator.value.trim() : locator.value;
 	if (locator.mode === 'url' || (typeof value === 'string' && value.startsWith('https://'))) {
 		const match = typeof value === 'string' ? DASHBOARD_CUSTOMER_URL.exec(value) : null;
@@ -115,6 +141,26 @@ export function readMetadata(fields: IDataObject): Record<string, string> | unde
 	return metadata('Metadata', collection.metadataValues);
 }
 
+/** Return All, or a Limit (default 50), for operations that output many objects per item. */
+export const returnAllAndLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];
+
 export const descriptionField: INodeProperties = {
 	displayName: 'Description',
 	name: 'description',
@@ -139,6 +185,7 @@ export const expandField: INodeProperties = {
 };
 
 type OptionName =
+	| 'ifSeveralMatch'
 	| 'idempotencyKey'
 	| 'stripeAccount'
 	| 'apiVersion'
@@ -183,6 +230,25 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		],
 	},
 	expand: expandField,
+	ifSeveralMatch: {
+		displayName: 'If Several Customers Match',
+		name: 'ifSeveralMatch',
+		type: 'options',
+		default: 'fail',
+		description: 'For Customer By Email: what happens when more than one customer has the email (letter case ignored)',
+		options: [
+			{
+				name: 'Fail the Item',
+				value: 'fail',
+				description: 'The item fails with the matching customers\' IDs and creation dates, and nothing is sent for it',
+			},
+			{
+				name: 'Use the Most Recently Created',
+				value: 'mostRecentlyCreated',
+				description: 'The newest of them is used, and the output says so (customerChosen: the email, the customer used, every match)',
+			},
+		],
+	},
 	idempotencyKey: {
 		displayName: 'Idempotency Key',
 		name: 'idempotencyKey',

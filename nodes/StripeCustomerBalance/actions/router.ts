@@ -8,11 +8,13 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { InOrder } from '../execution/inOrder';
 import { processPreparation } from '../execution/preparationTurns';
 import { JobRunner, type Job } from '../execution/runJobs';
 import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson, isAlreadySent } from '../transport';
 import { InvalidInput, positiveInteger } from '../validation';
-import { readOptions } from './common';
+import { customerLane, readOptions } from './common';
+import { CustomerLookup, type ResolvedCustomer } from './customerLookup';
 import { ParameterReader } from './parameters';
 import * as customer from './customer';
 import * as customerBalanceTransaction from './customerBalanceTransaction';
@@ -147,34 +149,60 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return [items.map((_, itemIndex) => errorItem(this, wrapped, itemIndex))];
 	}
 
-	const prepare = (itemIndex: number): Job<IDataObject[]> | undefined => {
+	const lookup = new CustomerLookup(client);
+	const jobOf = (item: PreparedItem, resolved: ResolvedCustomer | undefined): Job<IDataObject[]> => {
+		const lane = item.customer?.writes && resolved ? customerLane(resolved.id, item.customer.options) : undefined;
+		return {
+			lane,
+			run: async ({ laneBacklog }) => {
+				const output = await item.run(client, { customerId: resolved?.id ?? '', lane, urgent: laneBacklog, lookup });
+				return resolved?.chosen ? output.map((json) => ({ ...json, customerChosen: resolved.chosen as unknown as IDataObject })) : output;
+			},
+		};
+	};
+	/** The item's job, once its customer is known: at once for an id, after the lookup for an email. */
+	const prepare = (itemIndex: number): Job<IDataObject[]> | Promise<Job<IDataObject[]>> | undefined => {
 		try {
 			const item: PreparedItem = operation.prepare(parameters, itemIndex);
-			return { lane: item.lane, run: async ({ laneBacklog }) => await item.run(client, laneBacklog) };
+			if (!item.customer) return jobOf(item, undefined);
+			const resolved = lookup.resolve(item.customer.ref, item.customer.options, itemIndex);
+			return resolved instanceof Promise ? resolved.then((found) => jobOf(item, found)) : jobOf(item, resolved);
 		} catch (error) {
 			fail(error, itemIndex);
 			return undefined;
 		}
 	};
 	let runner: JobRunner<IDataObject[]>;
-	if (continueOnFail) {
-		// A bad item cannot stop the others here, so each item goes out as soon as it is prepared.
-		runner = new JobRunner(settings.concurrency, () => false);
-		const sending = runner;
-		await processPreparation.prepareAll(items.length, (itemIndex) => {
-			const job = prepare(itemIndex);
-			if (job) sending.add(itemIndex, job);
-		});
-	} else {
-		// Every item is validated before anything is sent: one bad item stops the run with nothing written.
-		const jobs: Array<Job<IDataObject[]> | undefined> = [];
-		await processPreparation.prepareAll(items.length, (itemIndex) => jobs.push(prepare(itemIndex)));
-		// An item an earlier attempt already sent stops nothing: the others still go out, then the node reports it.
-		runner = new JobRunner(settings.concurrency, (error) => !isAlreadySent(error));
-		jobs.forEach((job, itemIndex) => job && runner.add(itemIndex, job));
-	}
 	let results: Awaited<ReturnType<typeof runner.close>>;
 	try {
+		if (continueOnFail) {
+			// A bad item cannot stop the others here, so each item goes out as soon as it is prepared (and its customer found).
+			runner = new JobRunner(settings.concurrency, () => false);
+			const sending = runner;
+			const admission = new InOrder<Job<IDataObject[]>>((itemIndex, job) => sending.add(itemIndex, job), (itemIndex, error) => fail(error, itemIndex));
+			await processPreparation.prepareAll(items.length, (itemIndex) => {
+				const job = prepare(itemIndex);
+				if (job) admission.add(itemIndex, job);
+			});
+			await admission.drained();
+		} else {
+			// Every item is validated, and its customer found, before anything is sent: one bad item stops the run with
+			// nothing written.
+			const pending: Array<Job<IDataObject[]> | Promise<Job<IDataObject[]>> | undefined> = [];
+			await processPreparation.prepareAll(items.length, (itemIndex) => pending.push(prepare(itemIndex)));
+			for (const job of pending) if (job instanceof Promise) job.catch(() => undefined);
+			const jobs: Array<Job<IDataObject[]>> = [];
+			for (const [itemIndex, job] of pending.entries()) {
+				try {
+					jobs[itemIndex] = (await job) as Job<IDataObject[]>;
+				} catch (error) {
+					fail(error, itemIndex);
+				}
+			}
+			// An item an earlier attempt already sent stops nothing: the others still go out, then the node reports it.
+			runner = new JobRunner(settings.concurrency, (error) => !isAlreadySent(error));
+			jobs.forEach((job, itemIndex) => runner.add(itemIndex, job));
+		}
 		results = await runner.close();
 	} finally {
 		client.close();

@@ -1,13 +1,26 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { StripeClient } from '../transport';
+import type { CallOptions, StripeClient } from '../transport';
+import type { CustomerLookup, CustomerRef } from './customerLookup';
 import type { ParameterReader } from './parameters';
 
-/** One item's validated work: nothing is sent until `run`. Writes to one customer share a lane and run in order. */
-export interface PreparedItem {
+/** What an item's run is handed once its customer is known. */
+export interface Turn {
+	/** The customer's id, found by the router before the item is queued ('' when the item names no customer). */
+	customerId: string;
+	/** Set for a write: the customer's lane (its writes go one at a time, in input order) and its process-wide lock. */
 	lane?: string;
-	/** `urgent`: more writes to the same customer wait behind this one (its turn with Stripe should come first). */
-	run: (client: StripeClient, urgent: boolean) => Promise<IDataObject[]>;
+	/** More writes to the same customer wait behind this one (its turn with Stripe should come first). */
+	urgent: boolean;
+	/** The execution's lookups by email (each email once). */
+	lookup: CustomerLookup;
+}
+
+/** One item's validated work: nothing is sent until `run`. */
+export interface PreparedItem {
+	/** The customer the item is about: an id at once, an email resolved before the item gets its lane. */
+	customer?: { ref: CustomerRef; options: CallOptions; writes: boolean };
+	run: (client: StripeClient, turn: Turn) => Promise<IDataObject[]>;
 }
 
 export interface Operation {

@@ -1,5 +1,5 @@
 /** /v1/customers: list, search, create, retrieve. */
-import { invalidPageToken, resourceMissing } from '../errors';
+import { invalidPageToken, resourceMissing, searchUnavailable } from '../errors';
 import { readExpand } from '../expand';
 import { CUSTOMER_EXPANDABLE, renderCustomer } from '../objects';
 import { paginate } from '../pagination';
@@ -54,7 +54,8 @@ const searchCustomers: Route = {
     const expand = readExpand(params, { fields: CUSTOMER_EXPANDABLE, list: true, listFields: ['total_count'] });
     return {
       run(ledger) {
-        const found = ledger.customersNewestFirst().filter(matches);
+        if (!ledger.search.available) throw searchUnavailable();
+        const found = ledger.searchableNewestFirst().filter(matches);
         const hasMore = offset + limit < found.length;
         const page = {
           data: found.slice(offset, offset + limit),
@@ -111,6 +112,7 @@ const retrieveCustomer: Route = {
     const expand = readExpand(params, { fields: CUSTOMER_EXPANDABLE });
     return {
       run(ledger) {
+        if (ledger.isDeleted(path.customer)) return { id: path.customer, object: 'customer', deleted: true };
         const customer = ledger.findCustomer(path.customer);
         if (!customer) throw resourceMissing('customer', path.customer, 'id');
         return renderCustomer(customer, expand);

@@ -1,11 +1,12 @@
-import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions } from '../common';
 import type { Operation } from '../types';
+import { customerSummary } from './customerSummary';
 
 const properties: INodeProperties[] = [
 	customerLocator,
-	optionsCollection(['stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['getBalance'] } }, properties);
@@ -16,26 +17,24 @@ export const getBalance: Operation = {
 		const customer = readCustomer(parameters, itemIndex);
 		const callOptions = readCallOptions(readOptions(parameters, itemIndex));
 		return {
-			run: async (client) => {
+			customer: { ref: customer, options: callOptions, writes: false },
+			run: async (client, { customerId }) => {
 				const found = await client.send({
 					method: 'GET',
-					path: `/v1/customers/${customer}`,
+					path: `/v1/customers/${customerId}`,
 					// Stripe includes the per-currency credit balances only when asked.
 					params: { expand: ['invoice_credit_balance'] },
 					itemIndex,
 					options: callOptions,
 				});
-				return [
-					{
-						customer: found.id,
-						email: found.email ?? null,
-						name: found.name ?? null,
-						balance: found.balance ?? 0,
-						currency: found.currency ?? null,
-						invoice_credit_balance: found.invoice_credit_balance ?? {},
-						livemode: found.livemode,
-					},
-				];
+				// Stripe answers a deleted customer with `{ id, object, deleted: true }`: no balance to report.
+				if (found.deleted === true) {
+					throw new NodeOperationError(client.node, `Stripe customer ${customerId} was deleted (Customer, item ${itemIndex})`, {
+						itemIndex,
+						description: 'A deleted customer has no balance. Check which customer this item should name.',
+					});
+				}
+				return [customerSummary(found)];
 			},
 		};
 	},

@@ -2,7 +2,6 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 
 import { currencyCode, description as checkDescription, expandList } from '../../validation';
 import {
-	customerLane,
 	customerLocator,
 	descriptionField,
 	expandField,
@@ -16,7 +15,7 @@ import {
 import type { Operation } from '../types';
 import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, withDirection } from './amountFields';
 
-const SHARED_OPTIONS = ['idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond'] as const;
+const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond'] as const;
 
 const MONEY_SAFETY_URL = 'https://github.com/n8n-nodes-stripe-customer-balance/n8n-nodes-stripe-customer-balance/blob/main/docs/MONEY-SAFETY.md';
 
@@ -73,15 +72,14 @@ export const create: Operation = {
 			metadata: readMetadata(fields),
 		};
 		const callOptions = readCallOptions(options);
-		const lane = customerLane(customer, callOptions);
 		return {
-			lane,
-			run: async (client, urgent) => {
+			customer: { ref: customer, options: callOptions, writes: true },
+			run: async (client, { customerId, lane, urgent }) => {
 				const transaction = await client.send({
 					customerLane: lane,
 					urgent,
 					method: 'POST',
-					path: `/v1/customers/${customer}/balance_transactions`,
+					path: `/v1/customers/${customerId}/balance_transactions`,
 					params,
 					itemIndex,
 					options: callOptions,

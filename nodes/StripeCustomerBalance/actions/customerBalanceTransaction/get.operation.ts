@@ -17,7 +17,7 @@ export const transactionIdField: INodeProperties = {
 const properties: INodeProperties[] = [
 	customerLocator,
 	transactionIdField,
-	optionsCollection(['expand', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['expand', 'ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions(
@@ -34,10 +34,11 @@ export const get: Operation = {
 		const expand = expandList('Expand', options.expand);
 		const callOptions = readCallOptions(options);
 		return {
-			run: async (client) => [
+			customer: { ref: customer, options: callOptions, writes: false },
+			run: async (client, { customerId }) => [
 				await client.send({
 					method: 'GET',
-					path: `/v1/customers/${customer}/balance_transactions/${transaction}`,
+					path: `/v1/customers/${customerId}/balance_transactions/${transaction}`,
 					params: { expand: expand.length ? expand : undefined },
 					itemIndex,
 					options: callOptions,

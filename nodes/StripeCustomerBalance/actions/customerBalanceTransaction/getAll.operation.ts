@@ -1,29 +1,14 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import { expandList, invoiceId, positiveInteger, unixSeconds } from '../../validation';
-import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions } from '../common';
+import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions, returnAllAndLimit } from '../common';
 import type { Operation } from '../types';
 
 const STRIPE_PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
 	customerLocator,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
+	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -55,7 +40,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection(['expand', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['expand', 'ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions(
@@ -79,14 +64,15 @@ export const getAll: Operation = {
 		const invoice = filters.invoice ? invoiceId(filters.invoice) : undefined;
 
 		return {
-			run: async (client) => {
+			customer: { ref: customer, options: callOptions, writes: false },
+			run: async (client, { customerId }) => {
 				const transactions: IDataObject[] = [];
 				let startingAfter: string | undefined;
 				// Each page asks for no more than is still needed, so a limit of 5 costs one request for 5 objects.
 				while (transactions.length < limit) {
 					const page = await client.send({
 						method: 'GET',
-						path: `/v1/customers/${customer}/balance_transactions`,
+						path: `/v1/customers/${customerId}/balance_transactions`,
 						params: {
 							limit: Math.min(STRIPE_PAGE_SIZE, limit - transactions.length),
 							starting_after: startingAfter,

@@ -2,7 +2,6 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 
 import { description as checkDescription, expandList, transactionId } from '../../validation';
 import {
-	customerLane,
 	customerLocator,
 	descriptionField,
 	metadataField,
@@ -30,7 +29,7 @@ const properties: INodeProperties[] = [
 			metadataField,
 		],
 	},
-	optionsCollection(['expand', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['expand', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions(
@@ -52,15 +51,14 @@ export const update: Operation = {
 			metadata: readMetadata(fields),
 		};
 		const callOptions = readCallOptions(options);
-		const lane = customerLane(customer, callOptions);
 		return {
-			lane,
-			run: async (client, urgent) => [
+			customer: { ref: customer, options: callOptions, writes: true },
+			run: async (client, { customerId, lane, urgent }) => [
 				await client.send({
 					customerLane: lane,
 					urgent,
 					method: 'POST',
-					path: `/v1/customers/${customer}/balance_transactions/${transaction}`,
+					path: `/v1/customers/${customerId}/balance_transactions/${transaction}`,
 					params,
 					itemIndex,
 					options: callOptions,

@@ -1,0 +1,145 @@
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import { detailsOf, type CallOptions, type StripeClient } from '../transport';
+
+export type IfSeveralMatch = 'fail' | 'mostRecentlyCreated';
+
+/** How an item names its customer: by id (By ID, By URL, From List) or by email (By Email). */
+export type CustomerRef = { id: string } | { email: string; ifSeveral: IfSeveralMatch };
+
+export interface ResolvedCustomer {
+	id: string;
+	/** Several customers had the email and the most recently created was used: the item's output says so. */
+	chosen?: { email: string; customer: string; rule: 'most recently created'; matches: Array<{ id: string; created: number }> };
+}
+
+const PAGE_SIZE = 100;
+
+/** Stripe Search's quoted string: a quote inside is escaped with a backslash (customerEmail refuses `"` and `\`). */
+export function emailSearchQuery(email: string): string {
+	return `email:'${email.toLowerCase().replace(/'/g, "\\'")}'`;
+}
+
+function createdOf(customer: IDataObject): number {
+	return typeof customer.created === 'number' ? customer.created : 0;
+}
+
+function describeMatches(customers: IDataObject[]): string {
+	return customers.map((customer) => `${String(customer.id)} (created ${new Date(createdOf(customer) * 1000).toISOString()})`).join(', ');
+}
+
+/**
+ * Finds customers by email for one execution, through the execution's StripeClient (the account's pacer, retries,
+ * timeouts), each email once per account whatever its letter case.
+ *
+ * Stripe's list filter `email=` is exact and case-sensitive; its Search API is case-insensitive but eventually
+ * consistent (a customer created in the last minute or so may be missing) and not offered everywhere. So a lookup
+ * asks Search first (`email:'jane@acme.com'`: every customer with that email in any case). When Search finds none,
+ * or answers 400/404 (not available), it asks the exact list filter with the email as written and in lower case,
+ * which also finds a customer created too recently to be searchable.
+ */
+export class CustomerLookup {
+	private readonly byEmail = new Map<string, Promise<IDataObject[]>>();
+
+	constructor(private readonly client: StripeClient) {}
+
+	/** The id at once for an id; a promise for an email (resolved to exactly one live customer, or an error naming it). */
+	resolve(ref: CustomerRef, options: CallOptions, itemIndex: number): ResolvedCustomer | Promise<ResolvedCustomer> {
+		if ('id' in ref) return { id: ref.id };
+		return this.resolveEmail(ref.email, ref.ifSeveral, options, itemIndex);
+	}
+
+	/** Every live customer whose email is this one in any letter case; each email is looked up once per execution. */
+	async customersWithEmail(email: string, options: CallOptions, itemIndex: number, expand: string[] = []): Promise<IDataObject[]> {
+		const key = JSON.stringify([options.stripeAccount ?? '', email.toLowerCase(), expand]);
+		let found = this.byEmail.get(key);
+		if (!found) {
+			found = this.lookUp(email, options, itemIndex, expand);
+			this.byEmail.set(key, found);
+		}
+		return await found;
+	}
+
+	/** Every customer a Stripe Search query finds, newest first as Stripe orders them, up to `limit`. */
+	async search(query: string, options: CallOptions, itemIndex: number, limit: number, expand: string[] = []): Promise<IDataObject[]> {
+		const customers: IDataObject[] = [];
+		let page: string | undefined;
+		while (customers.length < limit) {
+			const reply = await this.client.send({
+				method: 'GET',
+				path: '/v1/customers/search',
+				params: { query, limit: Math.min(PAGE_SIZE, limit - customers.length), page, expand: expand.length ? expand : undefined },
+				itemIndex,
+				options,
+			});
+			const data = Array.isArray(reply.data) ? (reply.data as IDataObject[]) : [];
+			customers.push(...data);
+			if (!reply.has_more || typeof reply.next_page !== 'string' || data.length === 0) break;
+			page = reply.next_page;
+		}
+		return customers;
+	}
+
+	private async resolveEmail(email: string, ifSeveral: IfSeveralMatch, options: CallOptions, itemIndex: number): Promise<ResolvedCustomer> {
+		const found = await this.customersWithEmail(email, options, itemIndex);
+		if (found.length === 0) {
+			throw new NodeOperationError(this.client.node, `No Stripe customer has the email ${email} (Customer, item ${itemIndex})`, {
+				itemIndex,
+				description:
+					'Nothing was sent for this item. Letter case is ignored; deleted customers are not matched. Check the email, or create the customer first (Customer > Find with Always Output Data tells you whether it exists).',
+			});
+		}
+		const newestFirst = [...found].sort((a, b) => createdOf(b) - createdOf(a));
+		if (newestFirst.length === 1) return { id: String(newestFirst[0].id) };
+		if (ifSeveral !== 'mostRecentlyCreated') {
+			throw new NodeOperationError(
+				this.client.node,
+				`${newestFirst.length} Stripe customers have the email ${email} (Customer, item ${itemIndex}): ${describeMatches(newestFirst)}`,
+				{
+					itemIndex,
+					description:
+						'Nothing was sent for this item: the node never guesses. Name the customer By ID, or set Options > If Several Customers Match to Use the Most Recently Created.',
+				},
+			);
+		}
+		const id = String(newestFirst[0].id);
+		return {
+			id,
+			chosen: {
+				email,
+				customer: id,
+				rule: 'most recently created',
+				matches: newestFirst.map((customer) => ({ id: String(customer.id), created: createdOf(customer) })),
+			},
+		};
+	}
+
+	private async lookUp(email: string, options: CallOptions, itemIndex: number, expand: string[]): Promise<IDataObject[]> {
+		const lower = email.toLowerCase();
+		const sameEmail = (customer: IDataObject) =>
+			customer.deleted !== true && typeof customer.email === 'string' && customer.email.toLowerCase() === lower;
+		const searched = await this.search(emailSearchQuery(email), options, itemIndex, Infinity, expand.map((field) => `data.${field}`)).then(
+			(customers) => customers.filter(sameEmail),
+			(error: unknown) => {
+				// Search not offered for this account (Stripe answers 400 or 404): the exact filter still finds exact spellings.
+				const status = detailsOf(error)?.statusCode;
+				if (status === 400 || status === 404) return [];
+				throw error;
+			},
+		);
+		if (searched.length > 0) return searched;
+		const found = new Map<string, IDataObject>();
+		for (const spelling of new Set([email, lower])) {
+			const page = await this.client.send({
+				method: 'GET',
+				path: '/v1/customers',
+				params: { email: spelling, limit: PAGE_SIZE, expand: expand.length ? expand.map((field) => `data.${field}`) : undefined },
+				itemIndex,
+				options,
+			});
+			const data = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
+			for (const customer of data.filter(sameEmail)) found.set(String(customer.id), customer);
+		}
+		return [...found.values()];
+	}
+}

@@ -24,12 +24,19 @@ const toolParameters = {
 	additionalFields: { description: "={{ $fromAI('reason', 'Why the balance changes', 'string') }}" },
 };
 
-async function callTool(args: object, parameters: Record<string, unknown> = toolParameters) {
+/** Version 2: the agent says credit or debit and gives the amount as written in the currency. */
+const toolParametersV2 = {
+	...toolParameters,
+	direction: "={{ $fromAI('direction', 'credit (the customer gets money off) or debit (the customer owes more)', 'string') }}",
+	amount: "={{ $fromAI('amount', 'Amount as written in the currency, e.g. 10 or 12.50; always positive', 'number') }}",
+};
+
+async function callTool(args: object, parameters: Record<string, unknown> = toolParameters, typeVersion = 1) {
 	const result = await runWorkflow({
 		nodes: [
 			{ name: 'Items', type: ITEMS_NODE_TYPE, parameters: { items: '[{}]' } },
 			{ name: 'Agent', type: TOOL_CALLER_NODE_TYPE, parameters: { toolArgs: JSON.stringify(args) } },
-			{ name: 'Stripe', type: TOOL_TYPE, parameters, credentials: { [CREDENTIAL_TYPE]: { ...TEST_CREDENTIAL } } },
+			{ name: 'Stripe', type: TOOL_TYPE, typeVersion, parameters, credentials: { [CREDENTIAL_TYPE]: { ...TEST_CREDENTIAL } } },
 		],
 		connections: {
 			Items: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
@@ -74,6 +81,30 @@ describe('Stripe Customer Balance as an AI Agent tool', () => {
 		const customer = sandbox().createCustomer({});
 		const call = await callTool({ customer_id: customer.id, amount: 12.5, currency: 'EUR', reason: 'x' });
 		expect(JSON.stringify(call.response)).toMatch(/Invalid Amount in item 0: 12\.5 is not a whole number of the currency's smallest unit/);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('version 2: an agent told "credit jane 10 EUR" sends amount=-1000, and "debit her 5 USD" sends 500', async () => {
+		const jane = sandbox().createCustomer({ email: 'jane@example.com', name: 'Jane' });
+		const credit = await callTool({ customer_id: jane.id, direction: 'credit', amount: 10, currency: 'EUR', reason: 'Goodwill' }, toolParametersV2, 2);
+		expect(credit.schema).toMatchObject({
+			direction: 'credit (the customer gets money off) or debit (the customer owes more)',
+			amount: 'Amount as written in the currency, e.g. 10 or 12.50; always positive',
+		});
+		expect(credit.response).toEqual([expect.objectContaining({ amount: -1000, direction: 'credit', currency: 'eur', customer: jane.id })]);
+		expect(sandbox().requests.at(-1)?.rawBody).toBe('amount=-1000&currency=eur&description=Goodwill');
+
+		sandbox().createCustomer({ id: 'cus_JaneUsd0000001' });
+		await callTool({ customer_id: 'cus_JaneUsd0000001', direction: 'debit', amount: 5, currency: 'USD', reason: 'Late fee' }, toolParametersV2, 2);
+		expect(sandbox().requests.at(-1)?.rawBody).toBe('amount=500&currency=usd&description=Late%20fee');
+	});
+
+	it('version 2: an agent that signs a credit itself is told why it was refused, and nothing is sent', async () => {
+		const customer = sandbox().createCustomer({});
+		const call = await callTool({ customer_id: customer.id, direction: 'credit', amount: -10, currency: 'EUR', reason: 'x' }, toolParametersV2, 2);
+		expect(call.response).toEqual({
+			toolError: expect.stringMatching(/^Invalid Amount in item 0: is negative \(-10\) while Direction is "Credit the Customer": enter the size of the credit[\s\S]*choose Direction: Signed Amount/),
+		});
 		expect(sandbox().requests).toHaveLength(0);
 	});
 });

@@ -47,7 +47,7 @@ describe('what n8n registers', () => {
 		expect(loaded.nodeTypes).toEqual([NODE_TYPE]);
 		expect(loaded.credentialTypes).toEqual([CREDENTIAL_TYPE]);
 		const description = loaded.nodeDescription(NODE_TYPE);
-		expect(description).toMatchObject({ displayName: 'Stripe Customer Balance', name: 'stripeCustomerBalance', version: 1, usableAsTool: true });
+		expect(description).toMatchObject({ displayName: 'Stripe Customer Balance', name: 'stripeCustomerBalance', version: [1, 2], defaultVersion: 2, usableAsTool: true });
 		expect(description.credentials).toEqual([{ name: CREDENTIAL_TYPE, required: true }]);
 		expect(loaded.credential(CREDENTIAL_TYPE).displayName).toBe('Stripe Customer Balance API');
 	});

@@ -52,3 +52,29 @@ export function amountToSend(field: string, value: unknown, currency: string, fo
 	const amount = format === 'decimal' ? decimalToSmallestUnit(field, value, currency) : integerAmount(field, value);
 	return applyDirection(field, amount, direction);
 }
+
+/**
+ * Version 2's Create: Amount is as written by default, and with Credit or Debit it is the size of the change, which
+ * Direction signs. Zero is refused whatever the direction: it moves no money, and it is what an Amount left empty holds.
+ */
+export function directedAmount(
+	field: string,
+	value: unknown,
+	currency: string,
+	format: AmountFormat,
+	direction: Direction,
+	directionName: string,
+): number {
+	const amount = format === 'smallestUnit' ? integerAmount(field, value) : decimalToSmallestUnit(field, value, currency);
+	if (amount === 0) {
+		throw new InvalidInput(field, 'is 0, which would not change the balance', 'Enter how much to credit or debit.');
+	}
+	if (direction !== 'signed' && amount < 0) {
+		throw new InvalidInput(
+			field,
+			`is negative (${String(value)}) while Direction is "${directionName}": enter the size of the ${direction}, e.g. ${String(value).replace('-', '').trim()}; Direction gives it its sign`,
+			'For amounts that already carry Stripe\'s sign (negative credits the customer), choose Direction: Signed Amount.',
+		);
+	}
+	return applyDirection(field, amount, direction);
+}

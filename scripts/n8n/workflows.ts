@@ -193,6 +193,8 @@ export function itemsNode(name: string, rows: ReadonlyArray<object>): WorkflowNo
 
 export interface StripeNodeSettings {
 	credential: CredentialRef;
+	/** The node's version; default 1 (what workflows saved before version 2 hold). */
+	typeVersion?: number;
 	onError?: OnError;
 	retryOnFail?: boolean;
 	maxTries?: number;
@@ -204,12 +206,12 @@ export interface StripeNodeSettings {
 
 /** A Stripe Customer Balance node with the given parameters (from `stripe.*`). */
 export function stripeNode(name: string, parameters: Record<string, unknown>, settings: StripeNodeSettings): WorkflowNode {
-	const { credential, ...rest } = settings;
+	const { credential, typeVersion = 1, ...rest } = settings;
 	const node: WorkflowNode = {
 		id: nodeId(),
 		name,
 		type: NODE_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		credentials: { [CREDENTIAL_TYPE]: credentialRef(credential) },
@@ -254,6 +256,8 @@ export interface StripeOptions {
 export const stripe = {
 	create(p: {
 		customer: string;
+		/** Version 2 only: 'credit' (its default), 'debit' or 'signed'. */
+		direction?: 'signed' | 'credit' | 'debit';
 		amount: number | string;
 		currency: string;
 		description?: string;
@@ -265,6 +269,7 @@ export const stripe = {
 			resource: 'customerBalanceTransaction',
 			operation: 'create',
 			customer: customerLocator(p.customer),
+			...(p.direction ? { direction: p.direction } : {}),
 			amount: p.amount,
 			currency: p.currency,
 			additionalFields: compact({ description: p.description, expand: p.expand, metadata: metadataCollection(p.metadata) }),

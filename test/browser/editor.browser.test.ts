@@ -70,7 +70,7 @@ it('the node creator finds "Stripe Customer Balance", with its icon, and adds it
 });
 
 it('the panel shows every field of Create, with the customer modes and the additional fields', async () => {
-	expect(await fieldLabels(page())).toEqual(['Credential', 'Resource', 'Operation', 'Customer', 'Amount', 'Currency', 'Additional Fields', 'Options']);
+	expect(await fieldLabels(page())).toEqual(['Credential', 'Resource', 'Operation', 'Customer', 'Direction', 'Amount', 'Currency', 'Additional Fields', 'Options']);
 	expect(await optionsOf(page(), page().getByTestId('rlc-mode-selector'), '[data-test-id^="mode-"]')).toEqual(['From list', 'By ID', 'By URL', 'By Email']);
 	expect(await optionsOf(page(), page().getByTestId('collection-parameter-add').first(), '[data-test-id="collection-parameter-option"]')).toEqual([
 		'Description',
@@ -126,30 +126,30 @@ it('the customer picker, From List, finds the sandbox\'s customers matching "acm
 	await expect(page().getByTestId('rlc-input').inputValue()).resolves.toContain(ACME_GMBH);
 });
 
-it('Execute step with Amount 1250 and Currency EUR: the output shows the transaction and the ending balance', async () => {
+it('Execute step with Credit the Customer, Amount 12.50 and Currency EUR: the output shows the credit and the ending balance', async () => {
 	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
-	await setText(page(), 'amount', '1250');
+	await setText(page(), 'amount', '12.50');
 	await setText(page(), 'currency', 'EUR');
 	await screenshot('node-panel', 'panel');
 	await page().getByTestId('node-execute-button').click();
 	const json = await outputJson(page());
 	expect(json).toContain('"object": "customer_balance_transaction"');
-	expect(json).toContain('"amount": 1250,');
+	expect(json).toContain('"amount": -1250, "direction": "credit",');
 	expect(json).toContain('"currency": "eur"');
 	expect(json).toContain(`"customer": "${ACME_GMBH}"`);
-	expect(json).toContain(`"ending_balance": ${before + 1250},`);
-	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before + 1250);
+	expect(json).toContain(`"ending_balance": ${before - 1250},`);
+	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1250);
 	await screenshot('node-output', 'panel');
 });
 
-it('Amount 12.50 shows the node\'s error, naming the field, with the hint to use Amount Format Decimal', async () => {
+it('Amount -12.50 with Credit the Customer shows the node\'s error, naming the field and saying why', async () => {
 	const sent = stack!.sandbox.transactions().length;
-	await setText(page(), 'amount', '12.50');
+	await setText(page(), 'amount', '-12.50');
 	await page().getByTestId('node-execute-button').click();
 	const message = page().getByTestId('node-error-message');
 	await message.waitFor();
-	expect(await message.innerText()).toMatch(/^Invalid Amount in item 0: .* is not a whole number of the currency's smallest unit/);
-	expect(await page().getByTestId('node-error-description').innerText()).toMatch(/set Options > Amount Format to Decimal/);
+	expect(await message.innerText()).toMatch(/^Invalid Amount in item 0: is negative \(-12\.5\) while Direction is "Credit the Customer"/);
+	expect(await page().getByTestId('node-error-description').innerText()).toMatch(/choose Direction: Signed Amount/);
 	expect(stack!.sandbox.transactions().length).toBe(sent);
 	await screenshot('node-error', 'panel');
 });
@@ -173,7 +173,7 @@ it('Customer By Email: an email in other letter case finds the customer; the out
 	const email = page().getByTestId('rlc-input');
 	await email.fill(String(acme.email).toUpperCase());
 	await email.blur();
-	await setText(page(), 'amount', '-500');
+	await setText(page(), 'amount', '5'); // version 2: Credit the Customer, as written
 	await setText(page(), 'currency', 'EUR');
 	await page().getByTestId('node-execute-button').click();
 	const json = await outputJson(page());
@@ -181,4 +181,33 @@ it('Customer By Email: an email in other letter case finds the customer; the out
 	expect(json).toContain('"amount": -500,');
 	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 500);
 	await screenshot('by-email', 'panel');
+});
+
+it('a new node opens at version 2: Credit or Debit above Amount, a hint with the unit and direction, the idempotency notice', async () => {
+	await page().emulateMedia({ colorScheme: 'light' });
+	await openNewWorkflow(page(), stack!.editorUrl);
+	await (await searchNodeCreator(page(), NODE)).click();
+	await page().getByTestId('node-creator-item-name').filter({ hasText: 'Create a customer balance transaction' }).click();
+	const ndv = page().getByTestId('ndv');
+	await expect(ndv.getByText(/Stripe Customer Balance node version \d/).first().textContent()).resolves.toMatch(/node version 2\b/);
+	const labels = await fieldLabels(page());
+	expect(labels.indexOf('Direction')).toBe(labels.indexOf('Amount') - 1);
+	expect(await optionsOf(page(), page().getByTestId('parameter-input-direction'))).toEqual(['Credit the Customer', 'Debit the Customer', 'Signed Amount']);
+	const hint = ndv.getByText(/^As written in the currency \(10\.50 EUR is 10\.50\), /);
+	await expect(hint.innerText()).resolves.toMatch(/credited to the customer/);
+	await choose(page(), 'direction', 'Debit the Customer');
+	await expect(hint.innerText()).resolves.toMatch(/debited: it adds to what the customer owes/);
+	await choose(page(), 'direction', 'Credit the Customer');
+	await expect(ndv.innerText()).resolves.toMatch(/Set Options > Idempotency Key from the record's ID/);
+
+	await page().getByTestId('rlc-input').click();
+	await page().getByTestId('rlc-search').fill('acme');
+	await page().locator('[data-test-id="rlc-item"]:visible').filter({ hasText: ACME_GMBH }).click();
+	await setText(page(), 'amount', '10');
+	await setText(page(), 'currency', 'EUR');
+	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
+	await page().getByTestId('node-execute-button').click();
+	expect(await outputJson(page())).toContain('"amount": -1000, "direction": "credit",');
+	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1000);
+	await screenshot('create-v2', 'panel');
 });

@@ -485,7 +485,8 @@ describe('n8n start: registration, icons, credential test', () => {
 		expect(node).toBeDefined();
 		expect(node).toMatchObject({
 			displayName: 'Stripe Customer Balance',
-			version: 1,
+			version: [1, 2],
+			defaultVersion: 2,
 			credentials: [expect.objectContaining({ name: CREDENTIAL_TYPE, required: true })],
 		});
 		const props = node!.properties.map((p) => p.name);

@@ -309,15 +309,15 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 	},
 };
 
-/** The Options collection of one operation, offering the options that operation uses. */
-export function optionsCollection(names: OptionName[]): INodeProperties {
+/** The Options collection of one operation, offering the options that operation uses (and `own` ones of its own). */
+export function optionsCollection(names: OptionName[], own: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: names.map((name) => OPTION_FIELDS[name]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...names.map((name) => OPTION_FIELDS[name]), ...own].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

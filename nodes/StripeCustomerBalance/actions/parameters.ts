@@ -13,8 +13,12 @@ function containsExpression(value: unknown): boolean {
  */
 export class ParameterReader {
 	private readonly constants = new Map<string, unknown>();
+	/** The node's version (the one place it is read): what a saved workflow's parameters mean depends on it. */
+	readonly nodeVersion: number;
 
-	constructor(private readonly context: IExecuteFunctions) {}
+	constructor(private readonly context: IExecuteFunctions) {
+		this.nodeVersion = context.getNode().typeVersion;
+	}
 
 	get(name: string, itemIndex: number, fallback?: unknown): unknown {
 		if (this.constants.has(name)) return this.constants.get(name);

@@ -1,6 +1,5 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
-import { amountToSend, type AmountFormat, type Direction } from '../../amounts';
 import { currencyCode, description as checkDescription, expandList } from '../../validation';
 import {
 	customerLocator,
@@ -14,18 +13,16 @@ import {
 	readOptions,
 } from '../common';
 import type { Operation } from '../types';
+import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, withDirection } from './amountFields';
+
+const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond'] as const;
+
+const MONEY_SAFETY_URL = 'https://github.com/n8n-nodes-stripe-customer-balance/n8n-nodes-stripe-customer-balance/blob/main/docs/MONEY-SAFETY.md';
 
 const properties: INodeProperties[] = [
 	customerLocator,
-	{
-		displayName: 'Amount',
-		name: 'amount',
-		type: 'number',
-		default: 0,
-		required: true,
-		description:
-			'Integer in the currency\'s smallest unit (cents): negative credits the customer (lowers what they owe), positive debits them (added to their next invoice). E.g. -1000 with EUR is a 10 EUR credit. Numeric text such as "1250" from an expression is accepted. See Options > Amount Format and Direction to enter 12.50 or a positive credit.',
-	},
+	directionField,
+	...amountFields,
 	{
 		displayName: 'Currency',
 		name: 'currency',
@@ -43,7 +40,14 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [descriptionField, expandField, metadataField],
 	},
-	optionsCollection(['amountFormat', 'direction', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	{
+		displayName: `From a webhook or CRM records? Set Options > Idempotency Key from the record's ID, so a record delivered twice moves money once. <a href="${MONEY_SAFETY_URL}" target="_blank">Money safety</a>`,
+		name: 'idempotencyNotice',
+		type: 'notice',
+		default: '',
+	},
+	{ ...optionsCollection(['amountFormat', 'direction', ...SHARED_OPTIONS]), displayOptions: { show: VERSION_1 } },
+	{ ...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten]), displayOptions: { show: FROM_VERSION_2 } },
 ];
 
 export const description = updateDisplayOptions(
@@ -57,13 +61,7 @@ export const create: Operation = {
 		const customer = readCustomer(parameters, itemIndex);
 		const options = readOptions(parameters, itemIndex);
 		const currency = currencyCode('Currency', parameters.get('currency', itemIndex));
-		const amount = amountToSend(
-			'Amount',
-			parameters.get('amount', itemIndex),
-			currency,
-			(options.amountFormat as AmountFormat) ?? 'smallestUnit',
-			(options.direction as Direction) ?? 'signed',
-		);
+		const amount = readAmount(parameters, itemIndex, currency, options);
 		const fields = parameters.get('additionalFields', itemIndex, {}) as IDataObject;
 		const expand = expandList('Expand', fields.expand);
 		const params = {
@@ -76,8 +74,8 @@ export const create: Operation = {
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
-			run: async (client, { customerId, lane, urgent }) => [
-				await client.send({
+			run: async (client, { customerId, lane, urgent }) => {
+				const transaction = await client.send({
 					customerLane: lane,
 					urgent,
 					method: 'POST',
@@ -85,8 +83,9 @@ export const create: Operation = {
 					params,
 					itemIndex,
 					options: callOptions,
-				}),
-			],
+				});
+				return [parameters.nodeVersion >= 2 ? withDirection(transaction) : transaction];
+			},
 		};
 	},
 };

@@ -1,0 +1,179 @@
+/**
+ * Create's amount, per node version. Version 1 takes Stripe's signed amount in the smallest unit (Options > Amount
+ * Format and Direction can change that). Version 2 asks Credit / Debit / Signed Amount above Amount and takes the amount
+ * as written in the currency (Options > Amount Format: Smallest Unit).
+ *
+ * n8n shows a hint as plain text, never as an expression, so the hint that states the unit and direction in force comes
+ * from one Amount field per combination, each shown only for its combination: the same parameter `amount` every time.
+ */
+import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+import { amountToSend, directedAmount, type AmountFormat, type Direction } from '../../amounts';
+import { InvalidInput } from '../../validation';
+import type { ParameterReader } from '../parameters';
+
+type Shown = NonNullable<IDisplayOptions['show']>;
+
+export const VERSION_1: Shown = { '@version': [1] };
+export const FROM_VERSION_2: Shown = { '@version': [{ _cnd: { gte: 2 } }] };
+
+const DIRECTION_NAMES: Record<Direction, string> = {
+	credit: 'Credit the Customer',
+	debit: 'Debit the Customer',
+	signed: 'Signed Amount',
+};
+
+export const directionField: INodeProperties = {
+	displayName: 'Direction',
+	name: 'direction',
+	type: 'options',
+	default: 'credit',
+	description: 'Which way the money moves. Amount is then the size of the credit or debit.',
+	options: [
+		{
+			name: DIRECTION_NAMES.credit,
+			value: 'credit',
+			description: 'Lowers what the customer owes (Stripe records a negative amount); used up by their next invoices',
+		},
+		{ name: DIRECTION_NAMES.debit, value: 'debit', description: 'Adds to what the customer owes, collected with their next invoice' },
+		{
+			name: DIRECTION_NAMES.signed,
+			value: 'signed',
+			description: 'For data that already carries Stripe\'s sign: a negative Amount credits the customer, a positive one debits them',
+		},
+	],
+	displayOptions: { show: FROM_VERSION_2 },
+};
+
+/** Version 2's Options > Amount Format: as written unless the user picks the smallest unit. */
+export const amountFormatAsWritten: INodeProperties = {
+	displayName: 'Amount Format',
+	name: 'amountFormat',
+	type: 'options',
+	default: 'decimal',
+	description: 'How Amount is written',
+	options: [
+		{
+			name: 'As Written (Decimal)',
+			value: 'decimal',
+			description: 'The amount as people write it in the currency: 10 or 10.50 (EUR), 1200 (JPY), 1.230 (KWD)',
+		},
+		{
+			name: 'Smallest Unit (Cents)',
+			value: 'smallestUnit',
+			description: 'Whole number of the currency\'s smallest unit, as Stripe counts: 1050 means 10.50 EUR',
+		},
+	],
+};
+
+const UNIT_HINTS: Record<AmountFormat, string> = {
+	decimal: 'As written in the currency (10.50 EUR is 10.50)',
+	smallestUnit: 'In the currency\'s smallest unit (1050 is 10.50 EUR)',
+};
+
+type DirectionShown = Direction | 'expression';
+
+const DIRECTION_HINTS: Record<DirectionShown, string> = {
+	credit: 'credited to the customer: it lowers what they owe (Stripe records it as negative).',
+	debit: 'debited: it adds to what the customer owes.',
+	signed: 'signed: negative credits the customer, positive debits them.',
+	expression: 'credited or debited as the Direction expression says.',
+};
+
+const V1_DESCRIPTION =
+	'Integer in the currency\'s smallest unit (cents): negative credits the customer (lowers what they owe), positive debits them (added to their next invoice). E.g. -1000 with EUR is a 10 EUR credit. Numeric text such as "1250" from an expression is accepted. See Options > Amount Format and Direction to enter 12.50 or a positive credit.';
+
+const V2_DESCRIPTION =
+	'How much, as written in the currency: 10 or 10.00 EUR is 10 euros, 1200 JPY is 1200 yen, 1.230 KWD. A currency\'s decimals are checked (12.5 JPY is refused). With Credit or Debit, a positive number: Direction gives the sign. Options > Amount Format switches to the smallest unit (cents).';
+
+// Not `startsWith`: n8n 1.x calls it on unset values too, and throws.
+const isExpression = { _cnd: { regex: '^=' } };
+
+/**
+ * The display rule of one combination. Only `hide` rules and one `show` rule that matches an expression are used:
+ * n8n shows a field as soon as one of its `show` keys holds an expression, and at run time it sees no collection
+ * values (Options), so the rules are written for exactly one variant to be shown for any values, unset included.
+ * The keys are root paths (`/options.direction`): n8n 1.x resolves display dependencies only for those or siblings.
+ */
+function rule(
+	version: Shown,
+	unitKey: string,
+	unit: AmountFormat,
+	unitIfUnset: AmountFormat,
+	directionKey: string,
+	direction: DirectionShown,
+): IDisplayOptions {
+	const show: Shown = { resource: ['customerBalanceTransaction'], operation: ['create'], ...version };
+	const otherUnit = unit === 'decimal' ? 'smallestUnit' : 'decimal';
+	if (direction === 'expression') {
+		// The expression ends n8n's checks of this field (shown), so the unit is checked before it, in `show` too.
+		show[unitKey] = unit === unitIfUnset ? [{ _cnd: { not: otherUnit } }] : [unit];
+		show[directionKey] = [isExpression];
+		return { show };
+	}
+	const hide: NonNullable<IDisplayOptions['hide']> = { [unitKey]: unit === unitIfUnset ? [otherUnit] : [{ _cnd: { not: unit } }] };
+	hide[directionKey] = direction === 'signed' ? ['credit', 'debit', isExpression] : [{ _cnd: { not: direction } }];
+	return { show, hide };
+}
+
+function amountVariants(
+	version: Shown,
+	directionKey: string,
+	unitIfUnset: AmountFormat,
+	description: string,
+): INodeProperties[] {
+	const units: AmountFormat[] = ['decimal', 'smallestUnit'];
+	const directions: DirectionShown[] = ['credit', 'debit', 'signed', 'expression'];
+	return units.flatMap((unit) =>
+		directions.map(
+			(direction): INodeProperties => ({
+				displayName: 'Amount',
+				name: 'amount',
+				type: 'number',
+				default: 0,
+				required: true,
+				description,
+				hint: `${UNIT_HINTS[unit]}, ${DIRECTION_HINTS[direction]}`,
+				displayOptions: rule(version, '/options.amountFormat', unit, unitIfUnset, directionKey, direction),
+			}),
+		),
+	);
+}
+
+export const amountFields: INodeProperties[] = [
+	...amountVariants(VERSION_1, '/options.direction', 'smallestUnit', V1_DESCRIPTION),
+	...amountVariants(FROM_VERSION_2, 'direction', 'decimal', V2_DESCRIPTION),
+];
+
+function directionOf(value: unknown): Direction {
+	if (value === 'credit' || value === 'debit' || value === 'signed') return value;
+	throw new InvalidInput('Direction', `${JSON.stringify(value)} is not a direction`, 'Use credit, debit or signed.');
+}
+
+/** The amount to send, in the smallest unit and with Stripe's sign, as the node's version reads its parameters. */
+export function readAmount(parameters: ParameterReader, itemIndex: number, currency: string, options: IDataObject): number {
+	const value = parameters.get('amount', itemIndex);
+	if (parameters.nodeVersion < 2) {
+		return amountToSend(
+			'Amount',
+			value,
+			currency,
+			(options.amountFormat as AmountFormat) ?? 'smallestUnit',
+			(options.direction as Direction) ?? 'signed',
+		);
+	}
+	const direction = directionOf(parameters.get('direction', itemIndex));
+	const format = options.amountFormat === 'smallestUnit' ? 'smallestUnit' : 'decimal';
+	return directedAmount('Amount', value, currency, format, direction, DIRECTION_NAMES[direction]);
+}
+
+/**
+ * Version 2's output: Stripe's transaction as it is, plus `direction` (credit or debit) next to `amount`, so that a
+ * reader need not know that Stripe records a credit as a negative amount.
+ */
+export function withDirection(transaction: IDataObject): IDataObject {
+	const direction = (transaction.amount as number) < 0 ? 'credit' : 'debit';
+	return Object.fromEntries(
+		Object.entries(transaction).flatMap(([key, value]) => (key === 'amount' ? [[key, value], ['direction', direction]] : [[key, value]])),
+	);
+}

@@ -1,0 +1,151 @@
+/**
+ * Node version 2 in the real n8n (2.40.7 on Node 24, or E2E_N8N_VERSION on E2E_NODE_VERSION): Create asks Credit /
+ * Debit and takes the amount as written. A version-2 workflow credits 10 EUR as -1000, debits 5 USD as 500 and refuses
+ * 12.5 JPY; a saved version-1 workflow with the same rows still sends what version 1 always sent.
+ * One n8n user folder, one import of each kind and one `n8n execute` per workflow (each boots n8n: 5-10 s).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+	N8nInstance,
+	WorkflowBuilder,
+	itemsNode,
+	manualTrigger,
+	nodeItems,
+	nodeJson,
+	packPackage,
+	pairedIndexes,
+	provision,
+	registerSecret,
+	stripe,
+	stripeCredential,
+	stripeNode,
+	type ExecuteResult,
+	type WorkflowJson,
+} from '../../scripts/n8n';
+import { startSandbox, type Sandbox } from '../sandbox';
+
+jest.setTimeout(15 * 60_000);
+
+const V2_WORKFLOW_ID = 'e2eVersionTwo001';
+const V1_WORKFLOW_ID = 'e2eVersionOne001';
+const credential = { id: 'e2eStripeV2Sandbox', name: 'Stripe sandbox (version 2)' };
+
+let sandbox: Sandbox;
+let n8n: N8nInstance;
+let workDir: string;
+let customers: { jane: string; john: string; kenji: string; typed: string; saved: string };
+
+const fromRow = { customer: '={{ $json.customerId }}', amount: '={{ $json.amount }}', currency: '={{ $json.currency }}' };
+
+/** Three branches: rows credited, a row debited, and a node filled in by hand with nothing but its defaults. */
+function version2Workflow(): WorkflowJson {
+	const wf = new WorkflowBuilder(V2_WORKFLOW_ID, 'e2e: version 2, credit or debit as written');
+	const trigger = manualTrigger();
+	wf.chain(
+		trigger,
+		itemsNode('Credits', [
+			{ customerId: customers.jane, amount: 10, currency: 'EUR' },
+			{ customerId: customers.kenji, amount: '12.5', currency: 'JPY' },
+		]),
+		stripeNode('Credit', stripe.create({ ...fromRow, direction: 'credit' }), {
+			credential,
+			typeVersion: 2,
+			onError: 'continueRegularOutput',
+		}),
+	);
+	wf.add(itemsNode('Debits', [{ customerId: customers.john, amount: '5', currency: 'USD' }]), 1);
+	wf.add(stripeNode('Debit', stripe.create({ ...fromRow, direction: 'debit' }), { credential, typeVersion: 2 }), 1);
+	wf.connect(trigger.name, 'Debits');
+	wf.connect('Debits', 'Debit');
+	// What a new node saves when the user only picks the customer and types 10 and EUR: Direction is left at its default.
+	wf.add(stripeNode('Typed in the panel', stripe.create({ customer: customers.typed, amount: 10, currency: 'EUR' }), { credential, typeVersion: 2 }), 2);
+	wf.connect(trigger.name, 'Typed in the panel');
+	return wf.build();
+}
+
+/** A workflow saved with version 1: the amounts are Stripe's, signed, in the smallest unit. */
+function version1Workflow(): WorkflowJson {
+	const wf = new WorkflowBuilder(V1_WORKFLOW_ID, 'e2e: a saved version-1 workflow');
+	wf.chain(
+		manualTrigger(),
+		itemsNode('Rows', [
+			{ customerId: customers.saved, amount: 10, currency: 'EUR' },
+			{ customerId: customers.saved, amount: '-1000', currency: 'EUR' },
+		]),
+		stripeNode('Version 1', stripe.create(fromRow), { credential }),
+	);
+	return wf.build();
+}
+
+const bodiesFor = (customer: string) =>
+	sandbox.requests.filter((request) => request.method === 'POST' && request.path.includes(customer)).map((request) => request.rawBody);
+
+beforeAll(async () => {
+	const runtime = await provision();
+	sandbox = await startSandbox({ host: '127.0.0.1' });
+	registerSecret(sandbox.secretKey);
+	customers = {
+		jane: sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane' }).id,
+		john: sandbox.createCustomer({ email: 'john@example.com', name: 'John' }).id,
+		kenji: sandbox.createCustomer({ email: 'kenji@example.jp', name: 'Kenji' }).id,
+		typed: sandbox.createCustomer({ email: 'typed@example.com', name: 'Typed' }).id,
+		saved: sandbox.createCustomer({ email: 'saved@example.com', name: 'Saved' }).id,
+	};
+	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-e2e-v2-'));
+	const packed = await packPackage(workDir);
+	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
+	await n8n.installTarball(packed.tarball);
+	await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
+	await n8n.importWorkflows([version2Workflow(), version1Workflow()]);
+});
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+	if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('a version-2 workflow in n8n execute', () => {
+	let run: ExecuteResult;
+
+	beforeAll(async () => {
+		run = await n8n.executeOk(V2_WORKFLOW_ID);
+	});
+
+	it('Credit 10 EUR sends -1000 and outputs the transaction with direction "credit"', () => {
+		expect(bodiesFor(customers.jane)).toEqual(['amount=-1000&currency=eur']);
+		expect(nodeJson(run.run, 'Credit')[0]).toMatchObject({ customer: customers.jane, amount: -1000, direction: 'credit', currency: 'eur', ending_balance: -1000 });
+		expect(sandbox.customer(customers.jane)?.balance).toBe(-1000);
+	});
+
+	it('Credit 12.5 JPY is refused, saying why, and nothing is sent for it; the item stays paired with its row', () => {
+		const refused = nodeItems(run.run, 'Credit')[1];
+		expect(pairedIndexes(refused)).toEqual([1]);
+		expect(refused.json).toMatchObject({ error: 'Invalid Amount in item 1: 12.5 JPY has more decimals than JPY allows (0)', hint: 'JPY has no minor unit: give a whole number.' });
+		expect(bodiesFor(customers.kenji)).toEqual([]);
+	});
+
+	it('Debit 5 USD sends 500', () => {
+		expect(bodiesFor(customers.john)).toEqual(['amount=500&currency=usd']);
+		expect(nodeJson(run.run, 'Debit')).toEqual([expect.objectContaining({ amount: 500, direction: 'debit', currency: 'usd' })]);
+	});
+
+	it('a node with Direction left at its default credits: 10 EUR typed in the panel sends -1000', () => {
+		expect(bodiesFor(customers.typed)).toEqual(['amount=-1000&currency=eur']);
+		expect(sandbox.customer(customers.typed)?.balance).toBe(-1000);
+	});
+});
+
+describe('a saved version-1 workflow in n8n execute', () => {
+	it('still sends Stripe\'s signed amounts in the smallest unit, and outputs Stripe\'s object as it is', async () => {
+		const { run } = await n8n.executeOk(V1_WORKFLOW_ID);
+		expect(bodiesFor(customers.saved)).toEqual(['amount=10&currency=eur', 'amount=-1000&currency=eur']);
+		const out = nodeJson(run, 'Version 1');
+		expect(out.map((item) => item.amount)).toEqual([10, -1000]);
+		expect(out[0]).not.toHaveProperty('direction');
+		expect(sandbox.customer(customers.saved)?.balance).toBe(-990);
+	});
+});

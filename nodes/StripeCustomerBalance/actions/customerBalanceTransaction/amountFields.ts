@@ -86,8 +86,10 @@ const V1_DESCRIPTION =
 const V2_DESCRIPTION =
 	'How much, as written in the currency: 10 or 10.00 EUR is 10 euros, 1200 JPY is 1200 yen, 1.230 KWD. A currency\'s decimals are checked (12.5 JPY is refused). With Credit or Debit, a positive number: Direction gives the sign. Options > Amount Format switches to the smallest unit (cents).';
 
-// Not `startsWith`: n8n 1.x calls it on unset values too, and throws.
-const isExpression = { _cnd: { regex: '^=' } };
+// A value that starts with '=' (an expression), told by comparison: n8n 1.x's `startsWith` throws on unset values,
+// and `regex` runs in a sandbox with a 250 ms wall-clock limit that a busy host exceeds ("Regular expression execution
+// timed out", seen under load), which would fail the node.
+const isExpression = { _cnd: { between: { from: '=', to: '=\uffff' } } };
 
 /**
  * The display rule of one combination. Only `hide` rules and one `show` rule that matches an expression are used:

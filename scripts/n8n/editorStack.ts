@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startSandbox, type Sandbox } from '../../test/sandbox';
-import { EXAMPLE_CREDENTIAL, loadExampleWorkflow, readCrmRows } from './example';
+import { EXAMPLE_CREDENTIAL, loadExampleWorkflow, otherExampleWorkflows, readCrmRows } from './example';
 import { N8nInstance } from './instance';
 import { packPackage } from './package';
 import { registerSecret, withTimeout } from './proc';
@@ -112,7 +112,7 @@ export async function startEditorStack(options: EditorStackOptions): Promise<Edi
 		await step('Importing the sandbox credential', async () =>
 			n8n!.importCredentials([stripeCredential({ ...credential, secretKey: sandbox!.secretKey, baseUrl: sandbox!.url })]),
 		);
-		if (fresh) await step('Importing the example workflow', async () => n8n!.importWorkflows([example]));
+		if (fresh) await step('Importing the example workflows', async () => n8n!.importWorkflows([example, ...otherExampleWorkflows()]));
 		await step(`Starting n8n${options.port ? ` on port ${options.port}` : ''}`, start);
 		try {
 			await server!.client().ensureOwner(options.owner);

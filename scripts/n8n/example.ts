@@ -5,7 +5,7 @@
  *
  * Its "CRM export" Code node holds the rows as `const rows = <JSON array>;` so they can be read and replaced here.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './runtime';
 import { findNode, type WorkflowJson } from './workflows';
@@ -30,6 +30,15 @@ export interface CrmRow {
 export function loadExampleWorkflow(file = EXAMPLE_FILE): WorkflowJson {
 	const parsed = JSON.parse(readFileSync(file, 'utf8')) as WorkflowJson | WorkflowJson[];
 	return Array.isArray(parsed) ? parsed[0] : parsed;
+}
+
+/** The recipes' workflows of examples/ other than the demo's (the editor shows them all). */
+export function otherExampleWorkflows(): WorkflowJson[] {
+	const dir = join(REPO_ROOT, 'examples');
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.json') && join(dir, file) !== EXAMPLE_FILE)
+		.sort()
+		.map((file) => loadExampleWorkflow(join(dir, file)));
 }
 
 const ROWS = /const rows = (\[[\s\S]*?\]);\n/;

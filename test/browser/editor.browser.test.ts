@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DEFAULT_OWNER, REPO_ROOT, provision, startEditorStack, type EditorStack } from '../../scripts/n8n';
+import { DEFAULT_OWNER, NODE_TYPE, REPO_ROOT, otherExampleWorkflows, provision, startEditorStack, type EditorStack } from '../../scripts/n8n';
 import { launchEditorBrowser, type EditorBrowser } from './browser';
 import { CredentialDialog } from './credentialDialog';
 import { choose, fieldLabels, loadedIcon, openNewWorkflow, optionsOf, outputJson, searchNodeCreator, setText, signIn } from './editor';
@@ -27,9 +27,13 @@ function page() {
 	return ui.page;
 }
 
-/** Saves docs/images/<name>.png, without n8n's passing notifications ("Credential saved", …) or a hovered button. */
+/**
+ * Saves docs/images/<name>.png, without n8n's passing notifications ("Credential saved", …) or a hovered button, once
+ * the page's fonts are loaded and two frames have been drawn (so no control is caught half-drawn).
+ */
 async function screenshot(name: string, what: 'page' | 'panel'): Promise<void> {
 	await page().mouse.move(0, 0);
+	await page().evaluate('document.fonts.ready.then(() => new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn))))');
 	const target = what === 'panel' ? page().getByTestId('ndv') : page();
 	await target.screenshot({ path: join(IMAGES, `${name}.png`), animations: 'disabled', style: '.el-notification { display: none !important; }' });
 }
@@ -57,8 +61,24 @@ it('the example workflow runs from its canvas: every node succeeds', async () =>
 	await nodes.filter({ hasText: 'Get customer balance' }).getByTestId('canvas-node-status-success').waitFor();
 	expect(await nodes.getByTestId('canvas-node-status-success').count()).toBe(await nodes.count());
 	expect(stack!.sandbox.transactions().length).toBe(4);
+	// the Execute workflow button goes back from its running state to its label after the run: wait for the label
+	await page().getByTestId('execute-workflow-button').filter({ hasText: /execute workflow/i }).waitFor();
 	await screenshot('example-workflow', 'page');
 });
+
+it.each(otherExampleWorkflows().filter((workflow) => !workflow.nodes.some((node) => node.credentials?.openAiApi)).map((workflow) => [workflow.name, workflow] as const))(
+	'the recipe "%s" opens on the canvas with its sticky notes',
+	async (_name, workflow) => {
+		await page().goto(`${stack!.editorUrl}/workflow/${workflow.id}`);
+		const nodes = page().getByTestId('canvas-node');
+		await nodes.filter({ hasText: workflow.nodes.find((node) => node.type === NODE_TYPE)!.name }).first().waitFor();
+		for (const sticky of workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote')) {
+			const title = String(sticky.parameters.content).split('\n')[0].replace(/^#+ /, '');
+			await page().getByText(title, { exact: true }).waitFor();
+		}
+		await screenshot(`recipe-${workflow.id}`, 'page');
+	},
+);
 
 it('the node creator finds "Stripe Customer Balance", with its icon, and adds it', async () => {
 	await openNewWorkflow(page(), stack!.editorUrl);

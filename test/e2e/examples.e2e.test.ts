@@ -1,0 +1,189 @@
+/**
+ * Every workflow in examples/ runs in the real n8n (2.40.7 on Node 24, or E2E_N8N_VERSION on E2E_NODE_VERSION),
+ * imported as a user imports it, against the local Stripe sandbox, and its outcome is asserted: so the examples the
+ * README shows can never rot.
+ *
+ * An example is two files: the workflow, examples/<name>.json, and what it must do, test/e2e/examples/<name>.json
+ * (ExampleExpectation below): the sandbox customers it starts from, how it is triggered, the items its nodes output
+ * (each item matched as a subset), the balances after it and the number of transactions written. Adding an example
+ * is adding those two files; an example without its expectation fails here.
+ *
+ * Triggers:
+ * - manual: `n8n execute`, as the editor's Execute workflow.
+ * - webhook: the workflow is published in `n8n start` and each delivery is POSTed to its production URL.
+ * - schedule: `n8n execute` runs only workflows that start with a Manual Trigger, and waiting for 02:00 is not a
+ *   test; so the Schedule Trigger alone is replaced by a Manual Trigger of the same name before import (the only change
+ *   made to an example). What follows the trigger runs unchanged.
+ * Examples with a chat model (`chatModel` in the expectation) talk to a scripted OpenAI-compatible endpoint on
+ * loopback (scriptedChatModel.ts): n8n's real AI Agent and OpenAI Chat Model nodes, the credential's Base URL
+ * pointed there; only the model's answers are scripted.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+
+import {
+	EXAMPLE_CREDENTIAL,
+	N8nInstance,
+	REPO_ROOT,
+	nodeJson,
+	packPackage,
+	postWebhook,
+	provision,
+	publishWebhookWorkflows,
+	stripeCredential,
+	type N8nServer,
+	type WebhookReply,
+	type WorkflowJson,
+	type WorkflowNode,
+} from '../../scripts/n8n';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { startScriptedChatModel, type ChatStep, type ScriptedChatModel } from './scriptedChatModel';
+
+jest.setTimeout(15 * 60_000);
+
+interface ExampleExpectation {
+	about: string;
+	customers: Array<{ id: string; name?: string; email?: string; currency?: string; balance?: number }>;
+	run: { trigger: 'manual' | 'schedule' } | { trigger: 'webhook'; deliveries: object[] };
+	chatModel?: ChatStep[];
+	expect: {
+		/** Per node, its output items in order, each matched as a subset (manual and schedule runs). */
+		nodes?: Record<string, object[]>;
+		/** Per delivery, the webhook's reply, matched as a subset. */
+		replies?: object[];
+		/** A text the tool's result, as the chat model received it, contains. */
+		toolResultContains?: string;
+		balances: Record<string, number>;
+		transactions: number;
+	};
+}
+
+interface Example {
+	name: string;
+	workflow: WorkflowJson;
+	expectation: ExampleExpectation;
+}
+
+const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
+const EXPECTATIONS_DIR = join(__dirname, 'examples');
+const OPENAI_CREDENTIAL = { id: 'openAiExample001', name: 'OpenAI account' };
+const SCHEDULE_TRIGGER = 'n8n-nodes-base.scheduleTrigger';
+
+function readJson<T>(file: string): T {
+	return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+const exampleNames = readdirSync(EXAMPLES_DIR)
+	.filter((file) => file.endsWith('.json'))
+	.map((file) => basename(file, '.json'))
+	.sort();
+const expectationNames = readdirSync(EXPECTATIONS_DIR)
+	.filter((file) => file.endsWith('.json'))
+	.map((file) => basename(file, '.json'))
+	.sort();
+
+function loadExample(name: string): Example {
+	return {
+		name,
+		workflow: readJson<WorkflowJson>(join(EXAMPLES_DIR, `${name}.json`)),
+		expectation: readJson<ExampleExpectation>(join(EXPECTATIONS_DIR, `${name}.json`)),
+	};
+}
+
+/** The documented substitute: a Schedule Trigger becomes a Manual Trigger of the same name, id and place. */
+function withScheduleAsManualTrigger(workflow: WorkflowJson): WorkflowJson {
+	const substitute = (node: WorkflowNode): WorkflowNode =>
+		node.type === SCHEDULE_TRIGGER ? { ...node, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} } : node;
+	return { ...workflow, nodes: workflow.nodes.map(substitute) };
+}
+
+const examples = exampleNames.filter((name) => expectationNames.includes(name)).map(loadExample);
+const byTrigger = (trigger: string): Example[] => examples.filter((example) => example.expectation.run.trigger === trigger);
+
+let sandbox: Sandbox;
+let chatModel: ScriptedChatModel;
+let n8n: N8nInstance;
+let workDir: string;
+
+beforeAll(async () => {
+	const runtime = await provision();
+	workDir = await mkdtemp(join(tmpdir(), 'n8n-examples-e2e-'));
+	sandbox = await startSandbox();
+	chatModel = await startScriptedChatModel();
+	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
+	await n8n.installTarball((await packPackage(workDir)).tarball);
+	await n8n.importCredentials([
+		stripeCredential({ ...EXAMPLE_CREDENTIAL, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
+		{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted-model', url: chatModel.url } },
+	]);
+	await n8n.importWorkflows(examples.map((example) => withScheduleAsManualTrigger(example.workflow)));
+});
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await chatModel?.close();
+	await sandbox?.close();
+	if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+function prepareSandbox(example: Example): void {
+	sandbox.reset();
+	for (const customer of example.expectation.customers) sandbox.createCustomer(customer);
+	chatModel.play(example.expectation.chatModel ?? []);
+}
+
+function expectMoney(example: Example): void {
+	const { balances, transactions } = example.expectation.expect;
+	for (const [customer, balance] of Object.entries(balances)) expect({ customer, balance: sandbox.customer(customer)?.balance }).toEqual({ customer, balance });
+	expect(sandbox.transactions()).toHaveLength(transactions);
+}
+
+function toolResults(): string[] {
+	return chatModel.requests.flatMap((request) => request.messages.filter((m) => m.role === 'tool').map((m) => JSON.stringify(m.content)));
+}
+
+test('every example in examples/ has its expected outcome in test/e2e/examples/, and each expectation its example', () => {
+	expect(expectationNames).toEqual(exampleNames);
+});
+
+describe.each(['manual', 'schedule'])('examples started by a %s trigger', (trigger) => {
+	const cases = byTrigger(trigger);
+	if (cases.length === 0) return test.todo(`no ${trigger} example yet`);
+	test.each(cases.map((example) => [example.name, example] as const))('%s', async (_name, example) => {
+		prepareSandbox(example);
+		const { run } = await n8n.executeOk(example.workflow.id);
+		for (const [node, items] of Object.entries(example.expectation.expect.nodes ?? {})) {
+			const output = nodeJson(run, node);
+			expect({ node, items: output.length }).toEqual({ node, items: items.length });
+			items.forEach((item, index) => expect(output[index]).toMatchObject(item));
+		}
+		const { toolResultContains } = example.expectation.expect;
+		if (example.expectation.chatModel) expect(chatModel.requests.length).toBe(example.expectation.chatModel.length);
+		if (toolResultContains) expect(toolResults().join('\n')).toContain(toolResultContains);
+		expectMoney(example);
+	});
+});
+
+describe('examples started by a webhook, published in n8n start', () => {
+	const cases = byTrigger('webhook');
+	let server: N8nServer;
+	beforeAll(async () => {
+		if (cases.length === 0) return;
+		server = await n8n.start();
+		await publishWebhookWorkflows(server, cases.map((example) => example.workflow));
+	});
+	afterAll(async () => await server?.stop());
+	if (cases.length === 0) return test.todo('no webhook example yet');
+	test.each(cases.map((example) => [example.name, example] as const))('%s', async (_name, example) => {
+		prepareSandbox(example);
+		const run = example.expectation.run as { deliveries: object[] };
+		const webhook = example.workflow.nodes.find((node) => node.type === 'n8n-nodes-base.webhook');
+		const replies: WebhookReply[] = [];
+		for (const delivery of run.deliveries) replies.push(await postWebhook(server.url, String(webhook?.parameters.path), delivery));
+		expect(replies.map((reply) => reply.status)).toEqual(run.deliveries.map(() => 200));
+		(example.expectation.expect.replies ?? []).forEach((reply, index) => expect(replies[index].body).toMatchObject(reply));
+		expectMoney(example);
+	});
+});

@@ -214,7 +214,8 @@ export function customerEmail(field: string, value: unknown): string {
 	if (lengthOf(email) > LIMITS.emailLength) {
 		throw new InvalidInput(field, `the email is ${lengthOf(email)} characters long; Stripe allows at most ${LIMITS.emailLength}`);
 	}
-	if (!/^[^\s@"\\]+@[^\s@"\\]+$/.test(email) || /[\x00-\x1f\x7f]/.test(email)) {
+	const hasControlCharacter = [...email].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
+	if (!/^[^\s@"\\]+@[^\s@"\\]+$/.test(email) || hasControlCharacter) {
 		throw new InvalidInput(field, `${show(email)} is not an email address`, 'It looks like jane@acme.com.');
 	}
 	return email;

@@ -322,6 +322,17 @@ export class N8nRestClient {
 		}
 	}
 
+	/** Unpublishes (deactivates) a workflow: n8n removes its webhooks, and a trigger's `delete` runs. */
+	async unpublishWorkflow(id: string): Promise<void> {
+		const { versionId } = await this.workflow(id);
+		const res = await this.request('POST', `/rest/workflows/${id}/deactivate`, { versionId });
+		if (res.status === 404) {
+			await this.ok('PATCH', `/rest/workflows/${id}`, { active: false, versionId });
+		} else if (res.status < 200 || res.status >= 300) {
+			throw new Error(`POST /rest/workflows/${id}/deactivate -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
+		}
+	}
+
 	/** How many executions of one workflow n8n lists, of any status or of the one given. */
 	async countExecutions(workflowId: string, status?: string): Promise<number> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId, ...(status ? { status: [status] } : {}) }));

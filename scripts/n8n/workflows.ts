@@ -14,6 +14,7 @@ export const NODE_NAME = 'stripeCustomerBalance';
 /** The node's type inside n8n: `<package name>.<node name>`. */
 export const NODE_TYPE = `${PACKAGE_NAME}.${NODE_NAME}`;
 export const CREDENTIAL_TYPE = 'stripeCustomerBalanceApi';
+export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.stripeCustomerBalanceTrigger`;
 
 export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 
@@ -218,6 +219,38 @@ export function stripeNode(name: string, parameters: Record<string, unknown>, se
 	};
 	for (const [key, value] of Object.entries(rest)) if (value !== undefined) (node as unknown as Record<string, unknown>)[key] = value;
 	return node;
+}
+
+/**
+ * The Stripe Customer Balance Trigger. Its webhook id is fixed by the caller, so a test knows the endpoint URL n8n
+ * gives Stripe: <webhook base>/webhook/<webhookId>/webhook.
+ */
+export function balanceTriggerNode(
+	name: string,
+	settings: { credential: CredentialRef; webhookId: string; changes?: 'any' | 'credits' | 'debits' },
+): WorkflowNode {
+	return {
+		id: nodeId(),
+		name,
+		type: TRIGGER_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { event: 'balanceChanged', changes: settings.changes ?? 'any' },
+		credentials: { [CREDENTIAL_TYPE]: credentialRef(settings.credential) },
+		webhookId: settings.webhookId,
+	};
+}
+
+/** HTTP Request (version 4.2, in n8n 1.x and 2.x): POSTs each item as JSON to `url`, as a chat or CRM hook would take it. */
+export function postItemNode(name: string, url: string): WorkflowNode {
+	return {
+		id: nodeId(),
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [0, 0],
+		parameters: { method: 'POST', url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+	};
 }
 
 /** The `customer` resource locator. `value` may be an expression: '={{ $json.customerId }}'. */

@@ -4,9 +4,11 @@ import {
 	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type INode,
+	type IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { checkBaseUrl, checkSecretKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
@@ -44,7 +46,7 @@ export interface StripeCall {
 	 * Also so when writes from other executions wait for the customer's lock.
 	 */
 	urgent?: boolean;
-	method: 'GET' | 'POST';
+	method: 'GET' | 'POST' | 'DELETE';
 	path: string;
 	params?: Record<string, FormValue>;
 	itemIndex: number;
@@ -53,7 +55,8 @@ export interface StripeCall {
 
 export const DEFAULT_CALL_OPTIONS: CallOptions = { apiVersion: PINNED_API_VERSION, maxRetries: 2, timeoutMs: 80_000 };
 
-type Context = IExecuteFunctions | ILoadOptionsFunctions;
+/** The action node's executions and pickers; the trigger's endpoint lifecycle (hooks) and deliveries (webhook). */
+type Context = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 function header(headers: unknown, name: string): string | undefined {
 	if (typeof headers !== 'object' || headers === null) return undefined;

@@ -1,0 +1,169 @@
+import { randomUUID } from 'crypto';
+import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+
+import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, detailsOf } from '../transport';
+
+/** The only event a balance change shows up in. */
+export const BALANCE_EVENTS = ['customer.updated'];
+
+/** What the trigger keeps of its endpoint, in the node's static data (the only part of n8n that is saved with the workflow and survives restarts). */
+export interface EndpointState {
+	id: string;
+	secret: string;
+	url: string;
+}
+
+/** Test webhooks (the editor's "Listen for test event") get an endpoint of their own, with its own URL, kept apart. */
+function stateKey(context: IHookFunctions): 'testEndpoint' | 'endpoint' {
+	return context.getMode() === 'manual' ? 'testEndpoint' : 'endpoint';
+}
+
+export function endpointState(staticData: IDataObject, key: 'testEndpoint' | 'endpoint' = 'endpoint'): EndpointState | undefined {
+	const state = staticData[key] as Partial<EndpointState> | undefined;
+	return state?.id && state.secret && state.url ? (state as EndpointState) : undefined;
+}
+
+/** Identifies the endpoints of one trigger node in Stripe, also those whose id and secret n8n lost (see reconcile). */
+function ownerTag(context: IHookFunctions): Record<string, string> {
+	const node = context.getNode();
+	return {
+		n8n_trigger: 'stripeCustomerBalanceTrigger',
+		n8n_webhook_id: node.webhookId ?? node.id,
+		n8n_webhook_kind: context.getMode() === 'manual' ? 'test' : 'production',
+	};
+}
+
+function webhookUrl(context: IHookFunctions): string {
+	const url = context.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(context.getNode(), 'n8n gave this trigger no webhook URL');
+	return url;
+}
+
+const options = { ...DEFAULT_CALL_OPTIONS, timeoutMs: 30_000 };
+
+function explain(context: IHookFunctions, error: unknown): Error {
+	const details = detailsOf(error);
+	if (details?.statusCode === 403 || details?.statusCode === 401) {
+		return new NodeOperationError(context.getNode(), `Stripe did not let this key manage webhook endpoints: ${details.message}`, {
+			description:
+				'The trigger creates and deletes its own webhook endpoint in Stripe. Use a secret key (sk_…), or a restricted key with write access to Webhook Endpoints (Stripe Dashboard > Developers > API keys), in the Stripe Customer Balance API credential.',
+		});
+	}
+	return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Every endpoint in the account that belongs to this trigger node: its URL, or its owner tag in the metadata. */
+async function endpointsOfThisTrigger(context: IHookFunctions, client: StripeClient, url: string): Promise<IDataObject[]> {
+	const tag = ownerTag(context);
+	const found: IDataObject[] = [];
+	let startingAfter: string | undefined;
+	for (;;) {
+		const page = await client.send({
+			method: 'GET',
+			path: '/v1/webhook_endpoints',
+			params: { limit: 100, starting_after: startingAfter },
+			itemIndex: 0,
+			options,
+		});
+		const endpoints = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
+		for (const endpoint of endpoints) {
+			const metadata = (endpoint.metadata ?? {}) as Record<string, string>;
+			const tagged = Object.entries(tag).every(([key, value]) => metadata[key] === value);
+			if (endpoint.url === url || tagged) found.push(endpoint);
+		}
+		if (page.has_more !== true || endpoints.length === 0) return found;
+		startingAfter = endpoints[endpoints.length - 1].id as string;
+	}
+}
+
+async function deleteEndpoint(client: StripeClient, id: string): Promise<void> {
+	const failure = await client
+		.send({ method: 'DELETE', path: `/v1/webhook_endpoints/${encodeURIComponent(id)}`, itemIndex: 0, options })
+		.then(() => undefined, (error: unknown) => error);
+	// Already gone (deleted in the Dashboard) is what was wanted.
+	if (failure !== undefined && detailsOf(failure)?.statusCode !== 404) throw failure;
+}
+
+/**
+ * Keeps at most the one endpoint whose id and secret this node holds, and only if it still has this URL, is enabled
+ * and listens to the balance events; deletes every other endpoint of this node (ones whose secret was lost can never
+ * be verified, and would count against Stripe's limit of 16). Returns whether the kept endpoint is usable.
+ */
+async function reconcile(context: IHookFunctions, client: StripeClient): Promise<boolean> {
+	const staticData = context.getWorkflowStaticData('node');
+	const key = stateKey(context);
+	const state = endpointState(staticData, key);
+	const url = webhookUrl(context);
+	const endpoints = await endpointsOfThisTrigger(context, client, url);
+	const kept = endpoints.find(
+		(endpoint) =>
+			endpoint.id === state?.id &&
+			state?.url === url &&
+			endpoint.url === url &&
+			endpoint.status === 'enabled' &&
+			JSON.stringify(endpoint.enabled_events) === JSON.stringify(BALANCE_EVENTS),
+	);
+	for (const endpoint of endpoints) {
+		if (endpoint !== kept) await deleteEndpoint(client, endpoint.id as string);
+	}
+	if (!kept) delete staticData[key];
+	return kept !== undefined;
+}
+
+export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	try {
+		return await reconcile(this, await StripeClient.connect(this));
+	} catch (error) {
+		throw explain(this, error);
+	}
+}
+
+export async function create(this: IHookFunctions): Promise<boolean> {
+	const url = webhookUrl(this);
+	const workflow = this.getWorkflow();
+	let endpoint: IDataObject;
+	try {
+		const client = await StripeClient.connect(this);
+		endpoint = await client.send({
+			method: 'POST',
+			path: '/v1/webhook_endpoints',
+			params: {
+				url,
+				enabled_events: BALANCE_EVENTS,
+				api_version: PINNED_API_VERSION,
+				description: `n8n: ${workflow.name ?? workflow.id} / ${this.getNode().name}`.slice(0, 5000),
+				metadata: ownerTag(this),
+			},
+			itemIndex: 0,
+			// One key per create: a reply lost on the way back is replayed, never a second endpoint. Not reused later: a
+			// replay of an endpoint since deleted would hand back a secret that verifies nothing.
+			options: { ...options, idempotencyKey: `n8n-endpoint-${randomUUID()}` },
+		});
+	} catch (error) {
+		throw explain(this, error);
+	}
+	if (typeof endpoint.id !== 'string' || typeof endpoint.secret !== 'string') {
+		throw new NodeOperationError(this.getNode(), 'Stripe created the webhook endpoint but sent no id or secret');
+	}
+	const state: EndpointState = { id: endpoint.id, secret: endpoint.secret, url };
+	this.getWorkflowStaticData('node')[stateKey(this)] = state as unknown as IDataObject;
+	return true;
+}
+
+export async function remove(this: IHookFunctions): Promise<boolean> {
+	const staticData = this.getWorkflowStaticData('node');
+	const key = stateKey(this);
+	try {
+		const client = await StripeClient.connect(this);
+		const state = endpointState(staticData, key);
+		if (state) await deleteEndpoint(client, state.id);
+		for (const endpoint of await endpointsOfThisTrigger(this, client, webhookUrl(this))) {
+			await deleteEndpoint(client, endpoint.id as string);
+		}
+	} catch {
+		// n8n goes on unpublishing; the endpoint is found by its URL or tag and deleted at the next publish.
+		return false;
+	}
+	delete staticData[key];
+	return true;
+}

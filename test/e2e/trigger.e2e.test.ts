@@ -1,0 +1,261 @@
+/**
+ * The Stripe Customer Balance Trigger in the real n8n (`n8n start`; 2.40.7 on Node 24, or E2E_N8N_VERSION on
+ * E2E_NODE_VERSION): its webhook endpoint's life in Stripe (the sandbox, read through the official `stripe` package),
+ * and Stripe's deliveries: signed ones start one execution each, forged, stale and repeated ones none.
+ * The trigger's workflow posts each item to a recorder (a stand-in for the chat or CRM hook a user would notify).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+
+import {
+	N8nInstance,
+	WorkflowBuilder,
+	balanceTriggerNode,
+	freePort,
+	packPackage,
+	postItemNode,
+	postWebhook,
+	provision,
+	publishWebhookWorkflows,
+	registerSecret,
+	stripe,
+	stripeCredential,
+	stripeNode,
+	waitForWebhook,
+	webhookNode,
+	type N8nRestClient,
+	type N8nServer,
+	type WorkflowJson,
+} from '../../scripts/n8n';
+import { PINNED_API_VERSION } from '../../nodes/StripeCustomerBalance/transport';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { HookRecorder } from './hookRecorder';
+
+jest.setTimeout(15 * 60_000);
+
+const TRIGGER_WORKFLOW_ID = 'e2eBalanceTrigger1';
+const CREDIT_WORKFLOW_ID = 'e2eCreditForTrig1';
+const NO_PERMISSION_WORKFLOW_ID = 'e2eTriggerNoPerm1';
+const TRIGGER_WEBHOOK_ID = '5b0f3c1e-7a52-4c39-9d7e-0000000000a1';
+const CREDIT_PATH = 'credit-for-the-trigger';
+const credential = { id: 'e2eTriggerSandbox', name: 'Stripe sandbox (trigger)' };
+const restrictedCredential = { id: 'e2eTriggerNoHooks', name: 'Stripe sandbox (restricted key, no webhooks)' };
+const RESTRICTED_KEY = 'rk_test_noWebhookPermission0000000001';
+
+let sandbox: Sandbox;
+let stripeApi: Stripe;
+let recorder: HookRecorder;
+let n8n: N8nInstance;
+let server: N8nServer;
+let api: N8nRestClient;
+let port: number;
+let workDir: string;
+let jane: string;
+
+function triggerWorkflow(): WorkflowJson {
+	return new WorkflowBuilder(TRIGGER_WORKFLOW_ID, 'e2e: balance changed -> notify')
+		.chain(balanceTriggerNode('Balance changed', { credential, webhookId: TRIGGER_WEBHOOK_ID }), postItemNode('Notify', recorder.url))
+		.build();
+}
+
+/** What a CRM would call: credit the customer in the body 10 EUR, with the action node (version 2). */
+function creditWorkflow(): WorkflowJson {
+	return new WorkflowBuilder(CREDIT_WORKFLOW_ID, 'e2e: credit from a hook')
+		.chain(
+			webhookNode('CRM hook', CREDIT_PATH),
+			stripeNode('Credit', stripe.create({ customer: '={{ $json.body.customerId }}', amount: '={{ $json.body.amount }}', currency: 'eur', direction: 'credit' }), {
+				credential,
+				typeVersion: 2,
+			}),
+		)
+		.build();
+}
+
+function noPermissionWorkflow(): WorkflowJson {
+	return new WorkflowBuilder(NO_PERMISSION_WORKFLOW_ID, 'e2e: trigger with a key that may not manage webhooks')
+		.chain(balanceTriggerNode('Balance changed', { credential: restrictedCredential, webhookId: '5b0f3c1e-7a52-4c39-9d7e-0000000000b2' }), postItemNode('Notify', 'http://127.0.0.1:9/unused'))
+		.build();
+}
+
+const triggerUrl = () => `http://127.0.0.1:${port}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
+
+async function endpoints(): Promise<Stripe.WebhookEndpoint[]> {
+	return (await stripeApi.webhookEndpoints.list({ limit: 100 })).data;
+}
+
+async function startServer(): Promise<void> {
+	// WEBHOOK_URL: the address n8n gives Stripe for the trigger (the sandbox delivers to it).
+	server = await n8n.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
+}
+
+const lastDelivery = () => sandbox.deliveries[sandbox.deliveries.length - 1];
+const newestEventId = () => sandbox.events().at(-1)!.id;
+
+beforeAll(async () => {
+	const runtime = await provision();
+	sandbox = await startSandbox({ host: '127.0.0.1' });
+	sandbox.setWebhooks({ retryDelaysMs: [200, 1000] });
+	sandbox.addKey(RESTRICTED_KEY, { webhooks: false });
+	registerSecret(sandbox.secretKey);
+	stripeApi = new Stripe(sandbox.secretKey, { host: '127.0.0.1', port: Number(new URL(sandbox.url).port), protocol: 'http' });
+	recorder = await HookRecorder.start();
+	jane = sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane Doe', currency: 'eur' }).id;
+	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-trigger-'));
+	const packed = await packPackage(workDir);
+	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
+	await n8n.installTarball(packed.tarball);
+	await n8n.importCredentials([
+		stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
+		stripeCredential({ ...restrictedCredential, secretKey: RESTRICTED_KEY, baseUrl: sandbox.url }),
+	]);
+	await n8n.importWorkflows([triggerWorkflow(), creditWorkflow(), noPermissionWorkflow()]);
+	port = await freePort();
+	await startServer();
+	api = await publishWebhookWorkflows(server, [creditWorkflow()]);
+});
+
+afterAll(async () => {
+	await server?.stop();
+	await n8n?.dispose();
+	await recorder?.close();
+	await sandbox?.close();
+	if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('the webhook endpoint in Stripe: one per trigger, whatever n8n does', () => {
+	let firstEndpointId: string;
+
+	it('publishing creates exactly one endpoint: the trigger\'s URL, customer.updated only, the API version the node pins', async () => {
+		await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
+		await waitForWebhook(server.url, `${TRIGGER_WEBHOOK_ID}/webhook`);
+
+		const [endpoint, ...others] = await endpoints();
+		expect(others).toEqual([]);
+		expect(endpoint).toMatchObject({ url: triggerUrl(), enabled_events: ['customer.updated'], api_version: PINNED_API_VERSION, status: 'enabled' });
+		expect(endpoint).not.toHaveProperty('secret');
+		firstEndpointId = endpoint.id;
+	});
+
+	it('publishing again leaves one endpoint', async () => {
+		await api.saveWorkflow(TRIGGER_WORKFLOW_ID, () => ({ name: 'e2e: balance changed -> notify (saved again)' }));
+		await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
+		await waitForWebhook(server.url, `${TRIGGER_WEBHOOK_ID}/webhook`);
+
+		expect((await endpoints()).map((endpoint) => endpoint.url)).toEqual([triggerUrl()]);
+	});
+
+	it('restarting n8n keeps that endpoint: none created, none deleted', async () => {
+		const before = (await endpoints()).map((endpoint) => endpoint.id);
+		await server.stop();
+		await startServer();
+		api = server.client();
+		await api.login();
+		await waitForWebhook(server.url, `${TRIGGER_WEBHOOK_ID}/webhook`);
+
+		expect((await endpoints()).map((endpoint) => endpoint.id)).toEqual(before);
+		expect(before).toHaveLength(1);
+		expect(firstEndpointId).toMatch(/^we_/);
+	});
+
+	it('a key that may not manage webhook endpoints cannot publish, and the error says which permission', async () => {
+		const reply = await api.request('POST', `/rest/workflows/${NO_PERMISSION_WORKFLOW_ID}/activate`, { versionId: (await api.workflow(NO_PERMISSION_WORKFLOW_ID)).versionId });
+
+		expect(reply.status).toBeGreaterThanOrEqual(400);
+		expect(JSON.stringify(reply.body)).toMatch(/may not manage webhook endpoints|manage webhook endpoints/);
+		expect((await endpoints()).map((endpoint) => endpoint.url)).toEqual([triggerUrl()]);
+	});
+});
+
+describe('deliveries: what Stripe signed starts one execution; nothing else does', () => {
+	it('a credit made with the action node reaches the trigger as one execution, with the change, the customer and the transaction', async () => {
+		const reply = await postWebhook(server.url, CREDIT_PATH, { customerId: jane, amount: 10 });
+		expect(reply.status).toBe(200);
+		const [transaction] = sandbox.transactions(jane);
+
+		const [item] = await recorder.waitFor(1);
+		expect(item).toEqual({
+			eventId: newestEventId(),
+			eventCreated: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+			livemode: false,
+			customer: { id: jane, email: 'jane@example.com', name: 'Jane Doe' },
+			currency: 'eur',
+			balanceField: 'balance',
+			previousBalance: 0,
+			newBalance: -1000,
+			change: -1000,
+			direction: 'credit',
+			amount: 10,
+			balanceTransaction: expect.objectContaining({ id: transaction.id, amount: -1000, ending_balance: -1000 }),
+			balanceTransactionNote: expect.stringContaining('newest balance transaction'),
+		});
+		await sandbox.settleDeliveries();
+		expect(await api.countExecutions(TRIGGER_WORKFLOW_ID)).toBe(1);
+	});
+
+	it('a forged signature and a stale timestamp are refused with 401; a replayed or doubled event starts nothing more', async () => {
+		sandbox.setWebhooks({ script: [{ fault: 'forged-signature' }] });
+		sandbox.createTransaction(jane, { amount: -200, currency: 'eur' });
+		await sandbox.settleDeliveries();
+		const forged = lastDelivery();
+		expect(forged).toMatchObject({ fault: 'forged-signature', status: 401 });
+
+		sandbox.setWebhooks({ script: [{ fault: 'stale-timestamp' }] });
+		sandbox.createTransaction(jane, { amount: -300, currency: 'eur' });
+		await sandbox.settleDeliveries();
+		const stale = lastDelivery();
+		expect(stale).toMatchObject({ fault: 'stale-timestamp', status: 401 });
+
+		const firstEventId = (recorder.received[0] as { eventId: string }).eventId;
+		const replays = await sandbox.redeliver(firstEventId);
+		expect(replays.map((delivery) => delivery.status)).toEqual([200]);
+
+		sandbox.setWebhooks({ script: [{ fault: 'duplicate' }] });
+		sandbox.createTransaction(jane, { amount: -400, currency: 'eur' });
+		await sandbox.settleDeliveries();
+		const doubled = newestEventId();
+		expect(sandbox.deliveries.filter((delivery) => delivery.eventId === doubled).map((delivery) => delivery.status)).toEqual([200, 200]);
+
+		// A change that is not a balance change starts nothing either.
+		sandbox.updateCustomer(jane, { email: 'jane.doe@example.com' });
+		// The marker: a correctly signed credit, after all of the above.
+		sandbox.createTransaction(jane, { amount: -500, currency: 'eur' });
+		const marker = newestEventId();
+		await sandbox.settleDeliveries();
+
+		const received = await recorder.waitFor(3);
+		expect(received.map((item) => item.eventId)).toEqual([firstEventId, doubled, marker]);
+		expect(received.map((item) => item.change)).toEqual([-1000, -400, -500]);
+		expect(await api.countExecutions(TRIGGER_WORKFLOW_ID)).toBe(3);
+		expect(recorder.received).toHaveLength(3);
+		expect(forged.eventId).not.toBe(stale.eventId);
+	});
+});
+
+describe('unpublishing, and an endpoint deleted in the Dashboard', () => {
+	it('unpublishing deletes the endpoint', async () => {
+		await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
+
+		expect(await endpoints()).toEqual([]);
+	});
+
+	it('an endpoint deleted in Stripe\'s Dashboard is created again at the next publish, and deliveries reach the trigger', async () => {
+		await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
+		await waitForWebhook(server.url, `${TRIGGER_WEBHOOK_ID}/webhook`);
+		const [published] = await endpoints();
+		await stripeApi.webhookEndpoints.del(published.id);
+
+		await api.saveWorkflow(TRIGGER_WORKFLOW_ID, () => ({ name: 'e2e: balance changed -> notify (after the Dashboard)' }));
+		await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
+		await waitForWebhook(server.url, `${TRIGGER_WEBHOOK_ID}/webhook`);
+
+		const [recreated, ...others] = await endpoints();
+		expect(others).toEqual([]);
+		expect(recreated.id).not.toBe(published.id);
+		const received = recorder.received.length;
+		sandbox.createTransaction(jane, { amount: 600, currency: 'eur' });
+		const [item] = (await recorder.waitFor(received + 1)).slice(received);
+		expect(item).toMatchObject({ eventId: newestEventId(), direction: 'debit', change: 600, amount: 6 });
+	});
+});

@@ -64,7 +64,7 @@ export class StripeCustomerBalanceApi implements ICredentialType {
 			default: '',
 			placeholder: 'sk_test_...',
 			description:
-				'A Stripe secret key (sk_test_… or sk_live_…) or a restricted key (rk_test_… or rk_live_…) allowed to write customers. Find it in the Stripe Dashboard under Developers > API keys.',
+				'A Stripe secret key (sk_test_… or sk_live_…) or a restricted key (rk_test_… or rk_live_…) allowed to write customers; for the Stripe Customer Balance Trigger, also allowed to write webhook endpoints (it creates and deletes its own). Find it in the Stripe Dashboard under Developers > API keys.',
 		},
 		{
 			displayName: 'Base URL',

@@ -69,6 +69,7 @@ test('the README gives a user what n8n asks of a community node, in this order: 
 		'Installation',
 		'A first credit in two minutes',
 		'Operations',
+		'Trigger: when a balance changes',
 		'Credentials',
 		'Recipes',
 		'Compatibility',

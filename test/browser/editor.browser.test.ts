@@ -150,19 +150,19 @@ it('the customer picker, From List, finds the sandbox\'s customers matching "acm
 	await expect(page().getByTestId('rlc-input').inputValue()).resolves.toContain(ACME_GMBH);
 });
 
-it('Execute step with Credit the Customer, Amount 12.50 and Currency EUR: the output shows the credit and the ending balance', async () => {
+it('Execute step with Credit the Customer, Amount 10 and Currency EUR: the output shows the credit, -1000 cents, and the ending balance', async () => {
 	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
-	await setText(page(), 'amount', '12.50');
+	await setText(page(), 'amount', '10');
 	await setText(page(), 'currency', 'EUR');
 	await screenshot('node-panel', 'panel');
 	await page().getByTestId('node-execute-button').click();
 	const json = await outputJson(page());
 	expect(json).toContain('"object": "customer_balance_transaction"');
-	expect(json).toContain('"amount": -1250, "direction": "credit",');
+	expect(json).toContain('"amount": -1000, "direction": "credit",');
 	expect(json).toContain('"currency": "eur"');
 	expect(json).toContain(`"customer": "${ACME_GMBH}"`);
-	expect(json).toContain(`"ending_balance": ${before - 1250},`);
-	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1250);
+	expect(json).toContain(`"ending_balance": ${before - 1000},`);
+	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1000);
 	await screenshot('node-output', 'panel');
 });
 
@@ -234,4 +234,19 @@ it('a new node opens at version 2: Credit or Debit above Amount, a hint with the
 	expect(await outputJson(page())).toContain('"amount": -1000, "direction": "credit",');
 	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1000);
 	await screenshot('create-v2', 'panel');
+});
+
+it('the node creator finds "Stripe Customer Balance Trigger" for a new workflow; its panel says what publishing does', async () => {
+	await page().emulateMedia({ colorScheme: 'light' });
+	await openNewWorkflow(page(), stack!.editorUrl);
+	await page().getByTestId('node-creator-search-bar').fill('Stripe Customer Balance Trigger');
+	const entry = page().locator('[data-test-id^="node-creator-"]').filter({ hasText: 'Stripe Customer Balance Trigger' }).last();
+	await entry.waitFor();
+	await entry.click();
+	const ndv = page().getByTestId('ndv');
+	await ndv.waitFor();
+	expect(await fieldLabels(page())).toEqual(expect.arrayContaining(['Credential', 'Event', 'Changes']));
+	await expect(ndv.innerText()).resolves.toMatch(/creates one webhook endpoint in your Stripe account/);
+	expect(await optionsOf(page(), page().getByTestId('parameter-input-changes'))).toEqual(['Any Change', 'Credits Only', 'Debits Only']);
+	await screenshot('trigger-panel', 'panel');
 });

@@ -14,6 +14,10 @@
  * - schedule: `n8n execute` runs only workflows that start with a Manual Trigger, and waiting for 02:00 is not a
  *   test; so the Schedule Trigger alone is replaced by a Manual Trigger of the same name before import (the only change
  *   made to an example). What follows the trigger runs unchanged.
+ * - balanceEvent: the Stripe Customer Balance Trigger's workflow is published in `n8n start` (which creates its
+ *   endpoint in the sandbox); the expectation's balance changes are made in the sandbox, which delivers the signed
+ *   events, and delivers again those listed in `deliverAgain`. A chat hook the example posts to
+ *   (`https://hooks.slack.com/…`) is pointed at a local recorder before import (the only change made to such an example).
  * Examples with a chat model (`chatModel` in the expectation) talk to a scripted OpenAI-compatible endpoint on
  * loopback (scriptedChatModel.ts): n8n's real AI Agent and OpenAI Chat Model nodes, the credential's Base URL
  * pointed there; only the model's answers are scripted.
@@ -27,18 +31,24 @@ import {
 	EXAMPLE_CREDENTIAL,
 	N8nInstance,
 	REPO_ROOT,
+	TRIGGER_NODE_TYPE,
+	freePort,
 	nodeJson,
 	packPackage,
 	postWebhook,
 	provision,
 	publishWebhookWorkflows,
 	stripeCredential,
+	waitForWebhook,
+	type ListedExecution,
+	type N8nRestClient,
 	type N8nServer,
 	type WebhookReply,
 	type WorkflowJson,
 	type WorkflowNode,
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { HookRecorder } from './hookRecorder';
 import { startScriptedChatModel, type ChatStep, type ScriptedChatModel } from './scriptedChatModel';
 
 jest.setTimeout(15 * 60_000);
@@ -46,13 +56,20 @@ jest.setTimeout(15 * 60_000);
 interface ExampleExpectation {
 	about: string;
 	customers: Array<{ id: string; name?: string; email?: string; currency?: string; balance?: number }>;
-	run: { trigger: 'manual' | 'schedule' } | { trigger: 'webhook'; deliveries: object[] };
+	run:
+		| { trigger: 'manual' | 'schedule' }
+		| { trigger: 'webhook'; deliveries: object[] }
+		| { trigger: 'balanceEvent'; changes: Array<{ customer: string; amount: number; currency: string }>; deliverAgain?: number[] };
 	chatModel?: ChatStep[];
 	expect: {
 		/** Per node, its output items in order, each matched as a subset (manual and schedule runs). */
 		nodes?: Record<string, object[]>;
 		/** Per delivery, the webhook's reply, matched as a subset. */
 		replies?: object[];
+		/** Executions of the workflow (balanceEvent runs). */
+		executions?: number;
+		/** The `text` of each message posted to the chat hook, in order. */
+		chatMessages?: string[];
 		/** A text the tool's result, as the chat model received it, contains. */
 		toolResultContains?: string;
 		balances: Record<string, number>;
@@ -70,6 +87,7 @@ const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 const EXPECTATIONS_DIR = join(__dirname, 'examples');
 const OPENAI_CREDENTIAL = { id: 'openAiExample001', name: 'OpenAI account' };
 const SCHEDULE_TRIGGER = 'n8n-nodes-base.scheduleTrigger';
+const CHAT_HOOK = /^https:\/\/hooks\.slack\.com\//;
 
 function readJson<T>(file: string): T {
 	return JSON.parse(readFileSync(file, 'utf8')) as T;
@@ -99,11 +117,19 @@ function withScheduleAsManualTrigger(workflow: WorkflowJson): WorkflowJson {
 	return { ...workflow, nodes: workflow.nodes.map(substitute) };
 }
 
+/** The documented substitute: an HTTP Request to a chat hook posts to the local recorder instead. */
+function withChatHookAt(workflow: WorkflowJson, url: string): WorkflowJson {
+	const substitute = (node: WorkflowNode): WorkflowNode =>
+		node.type === 'n8n-nodes-base.httpRequest' && CHAT_HOOK.test(String(node.parameters.url)) ? { ...node, parameters: { ...node.parameters, url } } : node;
+	return { ...workflow, nodes: workflow.nodes.map(substitute) };
+}
+
 const examples = exampleNames.filter((name) => expectationNames.includes(name)).map(loadExample);
 const byTrigger = (trigger: string): Example[] => examples.filter((example) => example.expectation.run.trigger === trigger);
 
 let sandbox: Sandbox;
 let chatModel: ScriptedChatModel;
+let chatHook: HookRecorder;
 let n8n: N8nInstance;
 let workDir: string;
 
@@ -112,24 +138,27 @@ beforeAll(async () => {
 	workDir = await mkdtemp(join(tmpdir(), 'n8n-examples-e2e-'));
 	sandbox = await startSandbox();
 	chatModel = await startScriptedChatModel();
+	chatHook = await HookRecorder.start();
 	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
 	await n8n.installTarball((await packPackage(workDir)).tarball);
 	await n8n.importCredentials([
 		stripeCredential({ ...EXAMPLE_CREDENTIAL, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
 		{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted-model', url: chatModel.url } },
 	]);
-	await n8n.importWorkflows(examples.map((example) => withScheduleAsManualTrigger(example.workflow)));
+	await n8n.importWorkflows(examples.map((example) => withChatHookAt(withScheduleAsManualTrigger(example.workflow), chatHook.url)));
 });
 
 afterAll(async () => {
 	await n8n?.dispose();
 	await chatModel?.close();
+	await chatHook?.close();
 	await sandbox?.close();
 	if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 function prepareSandbox(example: Example): void {
 	sandbox.reset();
+	chatHook.received.length = 0;
 	for (const customer of example.expectation.customers) sandbox.createCustomer(customer);
 	chatModel.play(example.expectation.chatModel ?? []);
 }
@@ -187,3 +216,49 @@ describe('examples started by a webhook, published in n8n start', () => {
 		expectMoney(example);
 	});
 });
+
+describe('examples started by the balance trigger, published in n8n start', () => {
+	const cases = byTrigger('balanceEvent');
+	let server: N8nServer;
+	let api: N8nRestClient;
+	beforeAll(async () => {
+		if (cases.length === 0) return;
+		const port = await freePort();
+		// WEBHOOK_URL: the address n8n gives Stripe (the sandbox) for the trigger's endpoint.
+		server = await n8n.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
+		api = server.client();
+		await api.ensureOwner();
+	});
+	afterAll(async () => await server?.stop());
+	if (cases.length === 0) return test.todo('no balance trigger example yet');
+	test.each(cases.map((example) => [example.name, example] as const))('%s', async (_name, example) => {
+		prepareSandbox(example);
+		const run = example.expectation.run as Extract<ExampleExpectation['run'], { trigger: 'balanceEvent' }>;
+		const trigger = example.workflow.nodes.find((node) => node.type === TRIGGER_NODE_TYPE)!;
+		await api.publishWorkflow(example.workflow.id);
+		await waitForWebhook(server.url, `${trigger.webhookId}/webhook`);
+		for (const change of run.changes) sandbox.createTransaction(change.customer, { amount: change.amount, currency: change.currency });
+		await sandbox.settleDeliveries();
+		const events = sandbox.events();
+		for (const index of run.deliverAgain ?? []) await sandbox.redeliver(events[index].id);
+
+		const { executions = 0, chatMessages = [] } = example.expectation.expect;
+		const finished = await settledExecutions(api, example.workflow.id, executions);
+		expect(finished.map((execution) => execution.status)).toEqual(Array(executions).fill('success'));
+		expect(chatHook.received.map((body) => body.text)).toEqual(chatMessages);
+		expectMoney(example);
+		await api.unpublishWorkflow(example.workflow.id);
+	});
+});
+
+/** The workflow's executions once `count` of them have finished (n8n answers Stripe before the execution runs). */
+async function settledExecutions(api: N8nRestClient, workflowId: string, count: number): Promise<ListedExecution[]> {
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		const executions = await api.executions(workflowId);
+		const finished = executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+		if (finished.length >= count && finished.length === executions.length) return finished;
+		if (Date.now() > deadline) throw new Error(`${finished.length} of ${count} executions finished: ${JSON.stringify(executions)}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}

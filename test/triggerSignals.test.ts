@@ -3,6 +3,7 @@
  * official `stripe` package signs and accepts), the balance changes a `customer.updated` event carries, and the memory
  * of delivered events. The whole trigger runs in the real n8n in test/e2e/trigger.e2e.test.ts.
  */
+import type { IDataObject } from 'n8n-workflow';
 import Stripe from 'stripe';
 
 import { balanceChangesOf, passesFilter } from '../nodes/StripeCustomerBalance/trigger/balanceChanges';
@@ -88,6 +89,11 @@ describe('the balance changes in a customer.updated event', () => {
 		]);
 	});
 
+	it('a first credit in a new currency: its previous entry is null, read as 0; other currencies are not changes', () => {
+		const event = customerUpdated({ currency: 'eur', balance: -1000, invoice_credit_balance: { eur: 1000, gbp: 250 } }, { invoice_credit_balance: { gbp: null } });
+		expect(balanceChangesOf(event)).toEqual([expect.objectContaining({ currency: 'gbp', previousBalance: 0, newBalance: -250, direction: 'credit', amount: 2.5 })]);
+	});
+
 	it('other changes of a customer carry no balance change', () => {
 		expect(balanceChangesOf(customerUpdated({ currency: 'eur', balance: -1000 }, { email: 'old@example.com' }))).toEqual([]);
 		expect(balanceChangesOf(customerUpdated({ currency: 'eur', balance: -1000 }, { balance: -1000 }))).toEqual([]);
@@ -128,7 +134,7 @@ describe('delivered events: each starts one execution per trigger', () => {
 	});
 
 	it('an event older than the trigger remembers starts nothing, and old ids are dropped from the static data', () => {
-		const staticData: Record<string, unknown> = {};
+		const staticData: IDataObject = {};
 		expect(acceptEvent('wf3\u0000node1', 'evt_old', now - REMEMBER_EVENTS_SECONDS - 1, staticData, now)).toBe('tooOld');
 		acceptEvent('wf3\u0000node1', 'evt_d', now, staticData, now);
 		acceptEvent('wf3\u0000node1', 'evt_e', now + REMEMBER_EVENTS_SECONDS, staticData, now + REMEMBER_EVENTS_SECONDS + 10);

@@ -6,6 +6,8 @@ import { firstHeader } from './headers';
 export interface ApiKeyGrant {
   key: string;
   readOnly: boolean;
+  /** May manage webhook endpoints (restricted keys may lack it). */
+  webhooks: boolean;
 }
 
 const LIVE_KEY = /^(sk|rk)_live_/;
@@ -49,11 +51,11 @@ export function maskAuthorizationHeader(value: string): string {
 export class ApiKeyRegistry {
   private readonly grants = new Map<string, ApiKeyGrant>();
 
-  add(key: string, readOnly = false): void {
+  add(key: string, readOnly = false, webhooks = true): void {
     if (!isTestSecretKey(key)) {
       throw new Error(`The sandbox accepts test mode secret or restricted keys only (sk_test_..., rk_test_...), not ${maskApiKey(key)}`);
     }
-    this.grants.set(key, { key, readOnly });
+    this.grants.set(key, { key, readOnly, webhooks });
   }
 
   authenticate(headers: IncomingHttpHeaders): ApiKeyGrant {

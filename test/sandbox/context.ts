@@ -9,6 +9,7 @@ import type { ParamsResult } from './params';
 import type { SlidingWindowRateLimiter } from './rateLimit';
 import type { SandboxStore } from './store';
 import type { CancellableTimers } from './timers';
+import type { WebhookDispatcher } from './webhooks/deliveries';
 import type { RecordedRequest, SandboxStats } from './types';
 
 export interface SandboxState {
@@ -20,6 +21,7 @@ export interface SandboxState {
   locks: KeyedLocks;
   timers: CancellableTimers;
   gate: RequestGate;
+  webhooks: WebhookDispatcher;
   /** Requests between arrival and reply right now (stats.peakInFlight keeps the most). */
   inFlight: number;
   stats: SandboxStats;

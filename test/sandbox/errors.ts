@@ -64,11 +64,14 @@ export const liveKeyRefused = (maskedKey: string) =>
     `Invalid API Key provided: ${maskedKey}. This local sandbox runs in test mode only: use a sk_test_ or rk_test_ key.`,
   );
 
-export const missingPermission = (maskedKey: string, account: string) =>
+export const missingPermission = (maskedKey: string, account: string, permission = 'rak_customer_write') =>
   invalid(
     403,
-    `The provided key '${maskedKey}' does not have the required permissions for this endpoint on account '${account}'. Having the 'rak_customer_write' permission would allow this request to continue.`,
+    `The provided key '${maskedKey}' does not have the required permissions for this endpoint on account '${account}'. Having the '${permission}' permission would allow this request to continue.`,
   );
+
+export const tooManyWebhookEndpoints = (limit: number) =>
+  invalid(400, `You have reached the maximum of ${limit} test webhook endpoints.`, { param: 'url' });
 
 export const unknownAccount = (maskedKey: string, account: string) =>
   invalid(

@@ -11,4 +11,9 @@ export type {
   SandboxStats,
   StartSandboxOptions,
   StripeCustomer,
+  StripeEvent,
+  StripeWebhookEndpoint,
+  WebhookDelivery,
+  WebhookFault,
+  WebhookSettings,
 } from './types';

@@ -1,7 +1,13 @@
 /** The customers and balance transactions of one Stripe account, and the money rules between them. */
+import { DEFAULT_API_VERSION } from './headers';
 import { newCustomerId, newInvoicePrefix, newTransactionId } from './ids';
-import type { CustomerBalanceTransaction, StripeCustomer } from './types';
+import type { CustomerBalanceTransaction, StripeCustomer, StripeEvent } from './types';
 import { applyMetadata, MetadataChange } from './validation';
+import { WebhookEndpointStore, type StoredEndpoint } from './webhooks/endpointStore';
+import { customerBefore, customerUpdatedEvent, previousAttributes, type CustomerBefore } from './webhooks/events';
+
+/** Hands a new event to the endpoints subscribed to it (the sandbox's dispatcher). */
+export type EventSink = (event: StripeEvent, endpoints: StoredEndpoint[]) => void;
 
 /** Unix seconds that never go backwards, so `created` is monotonic in creation order. */
 export class MonotonicClock {
@@ -50,8 +56,17 @@ export class AccountLedger {
   /** When each customer was created (ms), for the search lag. */
   private readonly createdAtMs = new Map<string, number>();
   search: SearchSettings = { lagMs: 0, available: true };
+  readonly webhookEndpoints = new WebhookEndpointStore();
+  private readonly eventLog: StripeEvent[] = [];
 
-  constructor(private readonly clock: MonotonicClock) {}
+  constructor(
+    private readonly clock: MonotonicClock,
+    private readonly sink: EventSink = () => undefined,
+  ) {}
+
+  nowSeconds(): number {
+    return this.clock.nowSeconds();
+  }
 
   createCustomer(fields: NewCustomerFields): StoredCustomer {
     const id = fields.id ?? newCustomerId();
@@ -119,6 +134,7 @@ export class AccountLedger {
    */
   createTransaction(customer: StoredCustomer, fields: NewTransactionFields): CustomerBalanceTransaction {
     const { currency, amount } = fields;
+    const before = customerBefore(customer);
     const carried = customer.currency === null ? customer.balance : 0;
     const credit = customer.invoice_credit_balance[currency];
     const endingBalance = (credit === undefined ? carried : 0 - credit) + amount;
@@ -143,7 +159,39 @@ export class AccountLedger {
       type: 'adjustment',
     };
     this.transactions.set(transaction.id, transaction);
+    this.customerUpdated(customer, before);
     return transaction;
+  }
+
+  /** A change of email or name, as the Dashboard makes it. */
+  updateCustomer(id: string, change: { email?: string | null; name?: string | null }): void {
+    const customer = this.findCustomer(id);
+    if (!customer) throw new Error(`no live customer ${id}`);
+    const before = customerBefore(customer);
+    if (change.email !== undefined) customer.email = change.email;
+    if (change.name !== undefined) customer.name = change.name;
+    this.customerUpdated(customer, before);
+  }
+
+  /** Every change to a customer is a `customer.updated` event, sent to the endpoints that subscribe to it. */
+  private customerUpdated(customer: StoredCustomer, before: CustomerBefore): void {
+    const previous = previousAttributes(before, customer);
+    if (Object.keys(previous).length === 0) return;
+    const event = customerUpdatedEvent(customer, previous, this.clock.nowSeconds(), DEFAULT_API_VERSION);
+    const endpoints = this.webhookEndpoints.subscribedTo(event.type);
+    event.pending_webhooks = endpoints.length;
+    this.eventLog.push(event);
+    this.sink(structuredClone(event), endpoints);
+  }
+
+  /** Oldest first. */
+  events(): StripeEvent[] {
+    return structuredClone(this.eventLog);
+  }
+
+  findEvent(id: string): StripeEvent | undefined {
+    const event = this.eventLog.find((candidate) => candidate.id === id);
+    return event && structuredClone(event);
   }
 
   findTransaction(customerId: string, transactionId: string): CustomerBalanceTransaction | undefined {
@@ -172,5 +220,7 @@ export class AccountLedger {
     this.deleted.clear();
     this.createdAtMs.clear();
     this.search = { lagMs: 0, available: true };
+    this.webhookEndpoints.clear();
+    this.eventLog.length = 0;
   }
 }

@@ -115,7 +115,10 @@ export class RequestPipeline {
     const account = firstHeader(call.headers, 'stripe-account');
     if (account !== undefined && !state.store.hasAccount(account)) throw unknownAccount(maskApiKey(grant.key), account);
     call.account = account;
-    if (call.method === 'POST' && grant.readOnly) throw missingPermission(maskApiKey(grant.key), account ?? PLATFORM_ACCOUNT_ID);
+    if (call.method !== 'GET' && grant.readOnly) throw missingPermission(maskApiKey(grant.key), account ?? PLATFORM_ACCOUNT_ID);
+    if (call.path.startsWith('/v1/webhook_endpoints') && !grant.webhooks) {
+      throw missingPermission(maskApiKey(grant.key), account ?? PLATFORM_ACCOUNT_ID, 'rak_webhook_write');
+    }
     const limit = state.faults.current.rateLimitPerSecond;
     if (limit !== null && !state.limiter.admit(`${grant.key}\u0000${account ?? ''}`, limit, Date.now())) {
       state.stats.rateLimited += 1;

@@ -1,6 +1,7 @@
 /** The endpoint table: which route serves a method + path, and the shape every route follows. */
 import { balanceTransactionRoutes } from './handlers/balanceTransactions';
 import { customerRoutes } from './handlers/customers';
+import { webhookEndpointRoutes } from './handlers/webhookEndpoints';
 import type { FormObject } from './forms';
 import type { AccountLedger } from './ledger';
 
@@ -19,14 +20,14 @@ export interface PreparedOperation {
 }
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** e.g. '/v1/customers/:customer/balance_transactions' */
   template: string;
   prepare(input: RouteInput): PreparedOperation;
 }
 
 // Literal paths come before parameterised ones: /v1/customers/search is not a customer id.
-const ROUTES: Route[] = [...customerRoutes, ...balanceTransactionRoutes];
+const ROUTES: Route[] = [...customerRoutes, ...balanceTransactionRoutes, ...webhookEndpointRoutes];
 
 export interface RouteMatch {
   route: Route;

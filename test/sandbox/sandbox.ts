@@ -12,6 +12,7 @@ import { SlidingWindowRateLimiter } from './rateLimit';
 import { listen, ListeningServer } from './server';
 import { SandboxStore } from './store';
 import { CancellableTimers } from './timers';
+import { WebhookDispatcher } from './webhooks/deliveries';
 import type {
   CreateCustomerInput,
   CustomerBalanceTransaction,
@@ -21,6 +22,9 @@ import type {
   SandboxStats,
   StartSandboxOptions,
   StripeCustomer,
+  StripeEvent,
+  WebhookDelivery,
+  WebhookSettings,
 } from './types';
 
 export const DEFAULT_SECRET_KEY = 'sk_test_sandbox4eC39HqLyjWDarjtT1zdp7dc';
@@ -45,15 +49,18 @@ class LocalStripeSandbox implements Sandbox {
   private listening?: ListeningServer;
 
   constructor(readonly secretKey: string) {
+    const timers = new CancellableTimers();
+    const webhooks = new WebhookDispatcher(timers);
     this.state = {
       keys: new ApiKeyRegistry(),
-      store: new SandboxStore(),
+      store: new SandboxStore((event, endpoints) => webhooks.dispatch(event, endpoints)),
       faults: new FaultInjector(),
       limiter: new SlidingWindowRateLimiter(),
       idempotency: new IdempotencyStore(),
       locks: new KeyedLocks(),
-      timers: new CancellableTimers(),
+      timers,
       gate: new RequestGate(),
+      webhooks,
       inFlight: 0,
       stats: this.stats,
       requests: this.requests,
@@ -68,6 +75,7 @@ class LocalStripeSandbox implements Sandbox {
   }
 
   async close(): Promise<void> {
+    this.state.webhooks.close();
     this.state.gate.open();
     this.state.timers.cancelAll();
     await this.listening?.close();
@@ -100,6 +108,7 @@ class LocalStripeSandbox implements Sandbox {
     this.state.limiter.clear();
     this.state.faults.reset();
     this.state.gate.open();
+    this.state.webhooks.reset();
     this.requests.length = 0;
     Object.assign(this.stats, emptyStats());
   }
@@ -146,8 +155,50 @@ class LocalStripeSandbox implements Sandbox {
     this.state.store.addAccount(id);
   }
 
-  addKey(key: string, opts: { readOnly?: boolean } = {}): void {
-    this.state.keys.add(key, opts.readOnly ?? false);
+  addKey(key: string, opts: { readOnly?: boolean; webhooks?: boolean } = {}): void {
+    this.state.keys.add(key, opts.readOnly ?? false, opts.webhooks ?? true);
+  }
+
+  createTransaction(customerId: string, change: { amount: number; currency: string; description?: string }, account?: string): CustomerBalanceTransaction {
+    const ledger = this.ledgerOf(account);
+    const customer = ledger.findCustomer(customerId);
+    if (!customer) throw new Error(`no live customer ${customerId}`);
+    if (!Number.isSafeInteger(change.amount)) throw new Error('amount must be an integer');
+    if (!isSupportedCurrency(change.currency)) throw new Error(`unsupported currency '${change.currency}' (lowercase ISO codes)`);
+    return structuredClone(ledger.createTransaction(customer, { amount: change.amount, currency: change.currency, description: change.description ?? null }));
+  }
+
+  updateCustomer(id: string, change: { email?: string | null; name?: string | null }, account?: string): void {
+    this.ledgerOf(account).updateCustomer(id, change);
+  }
+
+  events(account?: string): StripeEvent[] {
+    return this.state.store.ledger(account)?.events() ?? [];
+  }
+
+  get deliveries(): WebhookDelivery[] {
+    return this.state.webhooks.deliveries;
+  }
+
+  setWebhooks(settings: Partial<WebhookSettings>): void {
+    this.state.webhooks.update(settings);
+  }
+
+  async redeliver(eventId: string, account?: string): Promise<WebhookDelivery[]> {
+    const ledger = this.ledgerOf(account);
+    const event = ledger.findEvent(eventId);
+    if (!event) throw new Error(`no event ${eventId}`);
+    return await this.state.webhooks.redeliver(event, ledger.webhookEndpoints.subscribedTo(event.type));
+  }
+
+  async settleDeliveries(): Promise<void> {
+    await this.state.webhooks.settle();
+  }
+
+  private ledgerOf(account: string | undefined) {
+    const ledger = this.state.store.ledger(account);
+    if (!ledger) throw new Error(`unknown account ${account}`);
+    return ledger;
   }
 }
 

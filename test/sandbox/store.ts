@@ -1,17 +1,21 @@
 /** Data namespaced per Stripe account: the platform (no Stripe-Account header) and the connected accounts. */
-import { AccountLedger, MonotonicClock } from './ledger';
+import { AccountLedger, MonotonicClock, type EventSink } from './ledger';
 
 export const PLATFORM_ACCOUNT_ID = 'acct_1SandboxPlatform0';
 
 export class SandboxStore {
   private readonly clock = new MonotonicClock();
-  readonly platform = new AccountLedger(this.clock);
+  readonly platform: AccountLedger;
   private readonly connected = new Map<string, AccountLedger>();
+
+  constructor(private readonly sink?: EventSink) {
+    this.platform = new AccountLedger(this.clock, sink);
+  }
 
   addAccount(id: string): AccountLedger {
     let ledger = this.connected.get(id);
     if (!ledger) {
-      ledger = new AccountLedger(this.clock);
+      ledger = new AccountLedger(this.clock, this.sink);
       this.connected.set(id, ledger);
     }
     return ledger;

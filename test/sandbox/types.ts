@@ -130,6 +130,59 @@ export interface CustomerBalanceTransaction {
   type: 'adjustment';
 }
 
+export interface StripeWebhookEndpoint {
+  id: string;
+  object: 'webhook_endpoint';
+  api_version: string | null;
+  application: null;
+  created: number;
+  description: string | null;
+  enabled_events: string[];
+  livemode: false;
+  metadata: Record<string, string>;
+  status: 'enabled' | 'disabled';
+  url: string;
+  /** Only in the reply to the create call. */
+  secret?: string;
+}
+
+export interface StripeEvent {
+  id: string;
+  object: 'event';
+  api_version: string;
+  created: number;
+  data: { object: StripeCustomer; previous_attributes: Record<string, unknown> };
+  livemode: false;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  type: 'customer.updated';
+}
+
+/** A test's probe, consumed one per event: a wrong secret, a timestamp 10 minutes old, or the delivery sent twice at once. */
+export type WebhookFault = 'forged-signature' | 'stale-timestamp' | 'duplicate';
+
+export interface WebhookSettings {
+  /** Delays before each retry of a delivery that got no 2xx; then it is given up. Default [200, 1000, 3000]. */
+  retryDelaysMs: number[];
+  script: Array<{ fault: WebhookFault }>;
+}
+
+/** One attempt to deliver an event to an endpoint. */
+export interface WebhookDelivery {
+  eventId: string;
+  endpointId: string;
+  url: string;
+  /** 1 for the first attempt, then each retry. */
+  attempt: number;
+  signatureHeader: string;
+  body: string;
+  /** The receiver's HTTP status; null while in flight or when no answer came (`error` says why). */
+  status: number | null;
+  error?: string;
+  at: number;
+  fault?: WebhookFault;
+}
+
 export interface CreateCustomerInput {
   id?: string;
   email?: string | null;
@@ -154,7 +207,21 @@ export interface Sandbox {
   setSearch(settings: { lagMs?: number; available?: boolean }, account?: string): void;
   transactions(customerId?: string, account?: string): CustomerBalanceTransaction[];
   addAccount(id: string): void;
-  addKey(key: string, opts?: { readOnly?: boolean }): void;
+  /** `webhooks: false`: a restricted key without write access to Webhook Endpoints (403 on /v1/webhook_endpoints). */
+  addKey(key: string, opts?: { readOnly?: boolean; webhooks?: boolean }): void;
+  /** Applies a balance change as the API's create does, and emits its event (tests' stand-in for the Dashboard or an invoice). */
+  createTransaction(customerId: string, change: { amount: number; currency: string; description?: string }, account?: string): CustomerBalanceTransaction;
+  /** Changes a customer's email or name and emits `customer.updated` (no balance change). */
+  updateCustomer(id: string, change: { email?: string | null; name?: string | null }, account?: string): void;
+  /** Every event so far, oldest first. */
+  events(account?: string): StripeEvent[];
+  /** Every delivery attempt so far, in the order they were made. */
+  readonly deliveries: WebhookDelivery[];
+  setWebhooks(settings: Partial<WebhookSettings>): void;
+  /** Sends an event again to every endpoint subscribed to it, correctly signed; resolves with the attempts. */
+  redeliver(eventId: string, account?: string): Promise<WebhookDelivery[]>;
+  /** Resolves when no delivery (and no retry) is pending. */
+  settleDeliveries(): Promise<void>;
   requests: RecordedRequest[];
   stats: SandboxStats;
   /** Closes the door: requests that arrive from now on are recorded, then wait (see gate.ts). */

@@ -56,6 +56,7 @@ export function balanceChangesOf(event: Json): BalanceChange[] {
 	const previousCredit = previous.invoice_credit_balance;
 	const newCredit = isObject(customer.invoice_credit_balance) ? customer.invoice_credit_balance : {};
 	if (isObject(previousCredit)) {
+		// The currencies whose entry changed, each with its previous value (null: it had none before).
 		for (const [creditCurrency, before] of Object.entries(previousCredit)) {
 			if (changes.some((change) => change.currency === creditCurrency)) continue;
 			const after = newCredit[creditCurrency];

@@ -310,7 +310,11 @@ export class N8nRestClient {
 		return (await this.ok<{ data: StoredWorkflow }>('PATCH', `/rest/workflows/${id}`, body)).data;
 	}
 
-	/** Publishes (activates) a saved workflow: its webhooks start answering at /webhook/<path>. */
+	/**
+	 * Publishes (activates) a saved workflow: its webhooks start answering at /webhook/<path>. Resolves once n8n has
+	 * activated its triggers, and throws n8n's error when it could not (n8n 2.x publishes in the background, through
+	 * its publication outbox, so the REST call answers first; 1.x activates within the call).
+	 */
 	async publishWorkflow(id: string): Promise<void> {
 		const { versionId } = await this.workflow(id);
 		const res = await this.request('POST', `/rest/workflows/${id}/activate`, { versionId });
@@ -320,9 +324,14 @@ export class N8nRestClient {
 		} else if (res.status < 200 || res.status >= 300) {
 			throw new Error(`POST /rest/workflows/${id}/activate -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
 		}
+		const settled = await this.settledPublication(id, (status) => status.liveVersionId === versionId || status.status === 'failed');
+		if (settled?.status === 'failed' || settled?.status === 'partial') {
+			const reasons = settled.triggers.map((trigger) => trigger.errorMessage).filter(Boolean);
+			throw new Error(`publishing workflow ${id} failed: ${redact(reasons.join('; '))}`);
+		}
 	}
 
-	/** Unpublishes (deactivates) a workflow: n8n removes its webhooks, and a trigger's `delete` runs. */
+	/** Unpublishes (deactivates) a workflow; resolves once n8n has removed its webhooks (its triggers' `delete` ran). */
 	async unpublishWorkflow(id: string): Promise<void> {
 		const { versionId } = await this.workflow(id);
 		const res = await this.request('POST', `/rest/workflows/${id}/deactivate`, { versionId });
@@ -330,6 +339,23 @@ export class N8nRestClient {
 			await this.ok('PATCH', `/rest/workflows/${id}`, { active: false, versionId });
 		} else if (res.status < 200 || res.status >= 300) {
 			throw new Error(`POST /rest/workflows/${id}/deactivate -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
+		}
+		await this.settledPublication(id, (status) => status.status === 'not_published');
+	}
+
+	/**
+	 * n8n 2.x: waits until the workflow's publication is no longer in progress and `done` holds. Undefined on n8n 1.x
+	 * (no publication status: activation happened within the REST call).
+	 */
+	private async settledPublication(id: string, done: (status: PublicationStatus) => boolean): Promise<PublicationStatus | undefined> {
+		const deadline = Date.now() + 120_000;
+		for (;;) {
+			const res = await this.request<PublicationStatus | { data: PublicationStatus }>('GET', `/rest/workflows/${id}/publication-status`);
+			if (res.status === 404) return undefined;
+			const status = 'data' in res.body ? res.body.data : res.body;
+			if (status.status !== 'in_progress' && done(status)) return status;
+			if (Date.now() > deadline) throw new Error(`workflow ${id}'s publication did not settle in 120 s: ${JSON.stringify(status)}`);
+			await new Promise((resolve) => setTimeout(resolve, 200));
 		}
 	}
 
@@ -364,6 +390,14 @@ export interface StoredWorkflow {
 	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; [key: string]: unknown }>;
 	connections: Record<string, unknown>;
 	[key: string]: unknown;
+}
+
+/** n8n 2.x's GET /rest/workflows/:id/publication-status. */
+export interface PublicationStatus {
+	status: 'in_progress' | 'not_published' | 'published' | 'partial' | 'failed';
+	liveVersionId: string | null;
+	pendingVersionId: string | null;
+	triggers: Array<{ nodeId: string; status: string; errorMessage: string | null }>;
 }
 
 export interface ListedExecution {

@@ -172,7 +172,7 @@ describe('the webhook endpoint in Stripe: one per trigger, whatever n8n does', (
 describe('deliveries: what Stripe signed starts one execution; nothing else does', () => {
 	it('a credit made with the action node reaches the trigger as one execution, with the change, the customer and the transaction', async () => {
 		const reply = await postWebhook(server.url, CREDIT_PATH, { customerId: jane, amount: 10 });
-		expect(reply.status).toBe(200);
+		expect(reply).toMatchObject({ status: 200, body: { object: 'customer_balance_transaction', amount: -1000 } });
 		const [transaction] = sandbox.transactions(jane);
 
 		const [item] = await recorder.waitFor(1);

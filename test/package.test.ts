@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { CREDENTIAL_TYPE, NODE_TYPE, loadedPackage } from './engine';
+import { CREDENTIAL_TYPE, NODE_TYPE, TRIGGER_NODE_TYPE, loadedPackage } from './engine';
 
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -20,7 +20,7 @@ function scan(args: string[]) {
 }
 
 describe('package.json', () => {
-	it('declares the node and credential for n8n, and nothing n8n refuses', () => {
+	it('declares the node, its trigger and the credential for n8n, and nothing n8n refuses', () => {
 		expect(pkg.name).toBe('n8n-nodes-stripe-customer-balance');
 		expect(pkg.license).toBe('MIT');
 		expect(pkg.keywords).toContain('n8n-community-node-package');
@@ -28,7 +28,7 @@ describe('package.json', () => {
 			n8nNodesApiVersion: 1,
 			strict: true,
 			credentials: ['dist/credentials/StripeCustomerBalanceApi.credentials.js'],
-			nodes: ['dist/nodes/StripeCustomerBalance/StripeCustomerBalance.node.js'],
+			nodes: ['dist/nodes/StripeCustomerBalance/StripeCustomerBalance.node.js', 'dist/nodes/StripeCustomerBalance/StripeCustomerBalanceTrigger.node.js'],
 		});
 		for (const file of [...pkg.n8n.credentials, ...pkg.n8n.nodes]) expect(existsSync(join(root, file))).toBe(true);
 		expect(pkg.dependencies ?? {}).toEqual({});
@@ -42,19 +42,24 @@ describe('package.json', () => {
 describe('what n8n registers', () => {
 	const loaded = loadedPackage();
 
-	it('the node and the credential, under the package name', () => {
+	it('the node, its trigger and the credential, under the package name', () => {
 		expect(loaded.packageName).toBe('n8n-nodes-stripe-customer-balance');
-		expect(loaded.nodeTypes).toEqual([NODE_TYPE]);
+		expect(loaded.nodeTypes).toEqual([NODE_TYPE, TRIGGER_NODE_TYPE]);
 		expect(loaded.credentialTypes).toEqual([CREDENTIAL_TYPE]);
 		const description = loaded.nodeDescription(NODE_TYPE);
 		expect(description).toMatchObject({ displayName: 'Stripe Customer Balance', name: 'stripeCustomerBalance', version: [1, 2], defaultVersion: 2, usableAsTool: true });
 		expect(description.credentials).toEqual([{ name: CREDENTIAL_TYPE, required: true }]);
 		expect(loaded.credential(CREDENTIAL_TYPE).displayName).toBe('Stripe Customer Balance API');
+		const trigger = loaded.nodeDescription(TRIGGER_NODE_TYPE);
+		expect(trigger).toMatchObject({ displayName: 'Stripe Customer Balance Trigger', name: 'stripeCustomerBalanceTrigger', version: 1, group: ['trigger'], inputs: [] });
+		expect(trigger.credentials).toEqual([{ name: CREDENTIAL_TYPE, required: true }]);
+		expect(trigger.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }]);
+		expect(trigger.properties.map((property) => property.name)).toEqual(['endpointNotice', 'event', 'changes']);
 	});
 
-	it('icons that exist, light and dark different, for the node and the credential', () => {
+	it('icons that exist, light and dark different, for the nodes and the credential', () => {
 		const icons = loaded.iconPaths;
-		expect(icons.map((icon) => `${icon.kind}:${icon.theme}`).sort()).toEqual(['credential:dark', 'credential:light', 'node:dark', 'node:light']);
+		expect(icons.map((icon) => `${icon.kind}:${icon.theme}`).sort()).toEqual(['credential:dark', 'credential:light', 'node:dark', 'node:dark', 'node:light', 'node:light']);
 		for (const icon of icons) expect(icon.exists).toBe(true);
 		const light = icons.find((icon) => icon.kind === 'node' && icon.theme === 'light');
 		const dark = icons.find((icon) => icon.kind === 'node' && icon.theme === 'dark');

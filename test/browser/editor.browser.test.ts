@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DEFAULT_OWNER, NODE_TYPE, REPO_ROOT, otherExampleWorkflows, provision, startEditorStack, type EditorStack } from '../../scripts/n8n';
 import { launchEditorBrowser, type EditorBrowser } from './browser';
 import { CredentialDialog } from './credentialDialog';
-import { choose, fieldLabels, loadedIcon, openNewWorkflow, optionsOf, outputJson, searchNodeCreator, setText, signIn } from './editor';
+import { choose, fieldLabels, loadedIcon, openNewWorkflow, optionsOf, outputJson, pickAction, searchNodeCreator, setText, signIn } from './editor';
 
 jest.setTimeout(10 * 60_000);
 
@@ -89,7 +89,7 @@ it('the node creator finds "Stripe Customer Balance", with its icon, and adds it
 	const entry = await searchNodeCreator(page(), NODE);
 	expect(await loadedIcon(entry)).toEqual({ src: expect.stringMatching(/\/icons\/n8n-nodes-stripe-customer-balance\/dist\/icons\/stripe\.svg$/), loaded: true });
 	await entry.click();
-	await page().getByTestId('node-creator-item-name').filter({ hasText: 'Create a customer balance transaction' }).click();
+	await pickAction(page(), 'Create a customer balance transaction');
 	await expect(page().getByTestId('ndv').innerText()).resolves.toContain('Create a customer balance transaction');
 });
 
@@ -191,7 +191,7 @@ it('Customer By Email: an email in other letter case finds the customer; the out
 	await page().emulateMedia({ colorScheme: 'light' });
 	await openNewWorkflow(page(), stack!.editorUrl);
 	await (await searchNodeCreator(page(), NODE)).click();
-	await page().getByTestId('node-creator-item-name').filter({ hasText: 'Create a customer balance transaction' }).click();
+	await pickAction(page(), 'Create a customer balance transaction');
 	await page().getByTestId('rlc-mode-selector').click();
 	await page().locator('[data-test-id^="mode-"]:visible').filter({ hasText: 'By Email' }).click();
 	const email = page().getByTestId('rlc-input');
@@ -211,7 +211,7 @@ it('a new node opens at version 2: Credit or Debit above Amount, a hint with the
 	await page().emulateMedia({ colorScheme: 'light' });
 	await openNewWorkflow(page(), stack!.editorUrl);
 	await (await searchNodeCreator(page(), NODE)).click();
-	await page().getByTestId('node-creator-item-name').filter({ hasText: 'Create a customer balance transaction' }).click();
+	await pickAction(page(), 'Create a customer balance transaction');
 	const ndv = page().getByTestId('ndv');
 	await expect(ndv.getByText(/Stripe Customer Balance node version \d/).first().textContent()).resolves.toMatch(/node version 2\b/);
 	const labels = await fieldLabels(page());
@@ -239,10 +239,11 @@ it('a new node opens at version 2: Credit or Debit above Amount, a hint with the
 it('the node creator finds "Stripe Customer Balance Trigger" for a new workflow; its panel says what publishing does', async () => {
 	await page().emulateMedia({ colorScheme: 'light' });
 	await openNewWorkflow(page(), stack!.editorUrl);
-	await page().getByTestId('node-creator-search-bar').fill('Stripe Customer Balance Trigger');
-	const entry = page().locator('[data-test-id^="node-creator-"]').filter({ hasText: 'Stripe Customer Balance Trigger' }).last();
-	await entry.waitFor();
+	// The trigger panel lists the package's nodes under one name, "Stripe Customer Balance", with the trigger's description.
+	const entry = await searchNodeCreator(page(), 'Stripe Customer Balance');
+	await expect(entry.getByTestId('node-creator-item-description').innerText()).resolves.toMatch(/^Starts the workflow when a Stripe customer's balance changes/);
 	await entry.click();
+	await page().getByTestId('node-creator-item-name').filter({ hasText: 'On balance changed' }).click();
 	const ndv = page().getByTestId('ndv');
 	await ndv.waitFor();
 	expect(await fieldLabels(page())).toEqual(expect.arrayContaining(['Credential', 'Event', 'Changes']));

@@ -24,6 +24,17 @@ export async function searchNodeCreator(page: Page, text: string): Promise<Locat
 	return entry;
 }
 
+/**
+ * Picks one of a node's actions in the node creator. When the node has a trigger too (the package's trigger), the
+ * trigger panel of a new workflow lists the triggers and keeps the actions folded: unfold them first.
+ */
+export async function pickAction(page: Page, action: string): Promise<void> {
+	const foldedActions = page.locator('[data-category-collapsed="true"]').getByTestId('node-creator-category-item').filter({ hasText: /^Actions/ });
+	await page.getByTestId('node-creator-category-item').first().waitFor();
+	if ((await foldedActions.count()) > 0) await foldedActions.first().click();
+	await page.getByTestId('node-creator-item-name').filter({ hasText: action }).click();
+}
+
 /** What the code below reads of a DOM <img> (this project compiles without the DOM library). */
 interface ImageElement {
 	src: string;

@@ -21,6 +21,7 @@ import {
 	N8nInstance,
 	NODE_TYPE,
 	PACKAGE_NAME,
+	TRIGGER_NODE_TYPE,
 	WorkflowBuilder,
 	codeNode,
 	itemsNode,
@@ -504,6 +505,12 @@ describe('n8n start: registration, icons, credential test', () => {
 		}
 		// No other package claims our names
 		expect(nodes.filter((n) => n.name.endsWith('.stripeCustomerBalance')).map((n) => n.name)).toEqual([NODE_TYPE]);
+		// The trigger beside it, on the same credential
+		expect(nodes.find((n) => n.name === TRIGGER_NODE_TYPE)).toMatchObject({
+			displayName: 'Stripe Customer Balance Trigger',
+			group: ['trigger'],
+			credentials: [expect.objectContaining({ name: CREDENTIAL_TYPE, required: true })],
+		});
 		// usableAsTool: n8n also offers it to its AI Agent, as a tool variant with an ai_tool output
 		const tool = nodes.find((n) => n.name === `${NODE_TYPE}Tool`);
 		expect(tool).toMatchObject({ displayName: 'Stripe Customer Balance Tool', outputs: ['ai_tool'] });
@@ -515,7 +522,7 @@ describe('n8n start: registration, icons, credential test', () => {
 		const matches = credentialTypes.filter((c) => c.name === CREDENTIAL_TYPE);
 		expect(matches).toHaveLength(1);
 		const [type] = matches;
-		expect(type.supportedNodes).toEqual([NODE_TYPE]);
+		expect(type.supportedNodes).toEqual([NODE_TYPE, TRIGGER_NODE_TYPE]);
 		expect(type.properties.find((p) => p.name === 'secretKey')?.typeOptions).toMatchObject({ password: true });
 		expect(type.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['secretKey', 'baseUrl']));
 		expect(type.test).toBeDefined();

@@ -51,6 +51,7 @@ export { loadPackage, PACKAGE_ROOT, registerNodeType } from './registry';
 export type { IconPath, LoadedPackage } from './registry';
 
 export const NODE_TYPE = 'n8n-nodes-stripe-customer-balance.stripeCustomerBalance';
+export const TRIGGER_NODE_TYPE = 'n8n-nodes-stripe-customer-balance.stripeCustomerBalanceTrigger';
 export const CREDENTIAL_TYPE = 'stripeCustomerBalanceApi';
 
 /** The credential reference itemsThenStripe() attaches (what a saved workflow holds). */

@@ -2,63 +2,27 @@
  * The sandbox's webhook endpoints and deliveries, checked with the official `stripe` package: its API calls must work
  * against the sandbox, and its `constructEvent` must accept what the sandbox signs (and refuse the scripted forgeries).
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 
+import { HookRecorder, type HookRequest } from './hookRecorder';
 import { startSandbox, type Sandbox } from './sandbox';
-
-interface Received {
-	headers: IncomingHttpHeaders;
-	body: string;
-}
-
-/** A webhook receiver on loopback that answers with the statuses it is given, in order (then 200). */
-class Receiver {
-	readonly received: Received[] = [];
-	statuses: number[] = [];
-	private constructor(
-		private readonly server: Server,
-		readonly url: string,
-	) {}
-
-	static async start(): Promise<Receiver> {
-		let receiver: Receiver | undefined;
-		const server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				receiver!.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-				res.writeHead(receiver!.statuses.shift() ?? 200).end();
-			});
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		receiver = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/stripe`);
-		return receiver;
-	}
-
-	close(): Promise<void> {
-		return new Promise((resolve) => this.server.close(() => resolve()));
-	}
-}
 
 let sandbox: Sandbox;
 let stripe: Stripe;
-let receiver: Receiver;
+let receiver: HookRecorder;
 
-const signatureOf = (received: Received) => String(received.headers['stripe-signature']);
+const signatureOf = (received: HookRequest) => String(received.headers['stripe-signature']);
 
 beforeAll(async () => {
 	sandbox = await startSandbox();
 	stripe = new Stripe(sandbox.secretKey, { host: '127.0.0.1', port: Number(new URL(sandbox.url).port), protocol: 'http' });
-	receiver = await Receiver.start();
+	receiver = await HookRecorder.start();
 });
 
 beforeEach(() => {
 	sandbox.reset();
 	sandbox.setWebhooks({ retryDelaysMs: [20, 40] });
-	receiver.received.length = 0;
-	receiver.statuses = [];
+	receiver.clear();
 });
 
 afterAll(async () => {
@@ -115,8 +79,8 @@ describe('events and deliveries', () => {
 		const transaction = await stripe.customers.createBalanceTransaction(customer.id, { amount: -1000, currency: 'eur' });
 		await sandbox.settleDeliveries();
 
-		expect(receiver.received).toHaveLength(1);
-		const [delivery] = receiver.received;
+		expect(receiver.requests).toHaveLength(1);
+		const [delivery] = receiver.requests;
 		const event = stripe.webhooks.constructEvent(delivery.body, signatureOf(delivery), secret!);
 		expect(event).toMatchObject({
 			type: 'customer.updated',
@@ -133,7 +97,7 @@ describe('events and deliveries', () => {
 		sandbox.createTransaction(customer.id, { amount: -300, currency: 'usd' });
 		await sandbox.settleDeliveries();
 
-		const event = stripe.webhooks.constructEvent(receiver.received[0].body, signatureOf(receiver.received[0]), secret!);
+		const event = stripe.webhooks.constructEvent(receiver.requests[0].body, signatureOf(receiver.requests[0]), secret!);
 		expect((event.data as { previous_attributes: unknown }).previous_attributes).toEqual({ invoice_credit_balance: { usd: null } });
 		expect(event.data.object).toMatchObject({ balance: -500, invoice_credit_balance: { eur: 500, usd: 300 } });
 	});
@@ -143,7 +107,7 @@ describe('events and deliveries', () => {
 		const customer = sandbox.createCustomer({ email: 'old@example.com' });
 		sandbox.updateCustomer(customer.id, { email: 'new@example.com' });
 		await sandbox.settleDeliveries();
-		expect(JSON.parse(receiver.received[0].body).data.previous_attributes).toEqual({ email: 'old@example.com' });
+		expect(JSON.parse(receiver.requests[0].body).data.previous_attributes).toEqual({ email: 'old@example.com' });
 	});
 
 	it('a delivery answered 500 is retried, freshly signed, until a 2xx; disabled endpoints get nothing', async () => {
@@ -160,7 +124,7 @@ describe('events and deliveries', () => {
 			[2, 503],
 			[3, 200],
 		]);
-		for (const delivery of receiver.received) expect(() => stripe.webhooks.constructEvent(delivery.body, signatureOf(delivery), secret!)).not.toThrow();
+		for (const delivery of receiver.requests) expect(() => stripe.webhooks.constructEvent(delivery.body, signatureOf(delivery), secret!)).not.toThrow();
 		expect(sandbox.deliveries.every((delivery) => delivery.endpointId !== disabled.id)).toBe(true);
 	});
 
@@ -171,7 +135,7 @@ describe('events and deliveries', () => {
 		for (const amount of [-100, -200, -300]) sandbox.createTransaction(customer.id, { amount, currency: 'eur' });
 		await sandbox.settleDeliveries();
 
-		const [forged, stale, ...doubled] = receiver.received;
+		const [forged, stale, ...doubled] = receiver.requests;
 		expect(() => stripe.webhooks.constructEvent(forged.body, signatureOf(forged), secret!)).toThrow(/No signatures found matching/);
 		expect(() => stripe.webhooks.constructEvent(stale.body, signatureOf(stale), secret!)).toThrow(/Timestamp outside the tolerance zone/);
 		expect(doubled).toHaveLength(2);
@@ -189,6 +153,6 @@ describe('events and deliveries', () => {
 
 		const attempts = await sandbox.redeliver(event.id);
 		expect(attempts.map((attempt) => [attempt.eventId, attempt.status])).toEqual([[event.id, 200]]);
-		expect(receiver.received.map((delivery) => stripe.webhooks.constructEvent(delivery.body, signatureOf(delivery), secret!).id)).toEqual([event.id, event.id]);
+		expect(receiver.requests.map((delivery) => stripe.webhooks.constructEvent(delivery.body, signatureOf(delivery), secret!).id)).toEqual([event.id, event.id]);
 	});
 });

@@ -316,14 +316,7 @@ export class N8nRestClient {
 	 * its publication outbox, so the REST call answers first; 1.x activates within the call).
 	 */
 	async publishWorkflow(id: string): Promise<void> {
-		const { versionId } = await this.workflow(id);
-		const res = await this.request('POST', `/rest/workflows/${id}/activate`, { versionId });
-		if (res.status === 404) {
-			// n8n 1.x before the activate route (1.100 has none; 1.123 has it) activates with the editor's Save
-			await this.ok('PATCH', `/rest/workflows/${id}`, { active: true, versionId });
-		} else if (res.status < 200 || res.status >= 300) {
-			throw new Error(`POST /rest/workflows/${id}/activate -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
-		}
+		const versionId = await this.setPublished(id, true);
 		const settled = await this.settledPublication(id, (status) => status.liveVersionId === versionId || status.status === 'failed');
 		if (settled?.status === 'failed' || settled?.status === 'partial') {
 			const reasons = settled.triggers.map((trigger) => trigger.errorMessage).filter(Boolean);
@@ -333,14 +326,22 @@ export class N8nRestClient {
 
 	/** Unpublishes (deactivates) a workflow; resolves once n8n has removed its webhooks (its triggers' `delete` ran). */
 	async unpublishWorkflow(id: string): Promise<void> {
-		const { versionId } = await this.workflow(id);
-		const res = await this.request('POST', `/rest/workflows/${id}/deactivate`, { versionId });
-		if (res.status === 404) {
-			await this.ok('PATCH', `/rest/workflows/${id}`, { active: false, versionId });
-		} else if (res.status < 200 || res.status >= 300) {
-			throw new Error(`POST /rest/workflows/${id}/deactivate -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
-		}
+		await this.setPublished(id, false);
 		await this.settledPublication(id, (status) => status.status === 'not_published');
+	}
+
+	/** The editor's Publish / Unpublish; returns the version it applies to. */
+	private async setPublished(id: string, active: boolean): Promise<string> {
+		const { versionId } = await this.workflow(id);
+		const route = `/rest/workflows/${id}/${active ? 'activate' : 'deactivate'}`;
+		const res = await this.request('POST', route, { versionId });
+		if (res.status === 404) {
+			// n8n 1.x before the activate route (1.100 has none; 1.123 has it) activates with the editor's Save
+			await this.ok('PATCH', `/rest/workflows/${id}`, { active, versionId });
+		} else if (res.status < 200 || res.status >= 300) {
+			throw new Error(`POST ${route} -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
+		}
+		return versionId;
 	}
 
 	/**

@@ -48,7 +48,7 @@ import {
 	type WorkflowNode,
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { HookRecorder } from './hookRecorder';
+import { HookRecorder } from '../hookRecorder';
 import { startScriptedChatModel, type ChatStep, type ScriptedChatModel } from './scriptedChatModel';
 
 jest.setTimeout(15 * 60_000);
@@ -158,7 +158,7 @@ afterAll(async () => {
 
 function prepareSandbox(example: Example): void {
 	sandbox.reset();
-	chatHook.received.length = 0;
+	chatHook.clear();
 	for (const customer of example.expectation.customers) sandbox.createCustomer(customer);
 	chatModel.play(example.expectation.chatModel ?? []);
 }

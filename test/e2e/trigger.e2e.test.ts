@@ -31,7 +31,7 @@ import {
 } from '../../scripts/n8n';
 import { PINNED_API_VERSION } from '../../nodes/StripeCustomerBalance/transport';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { HookRecorder } from './hookRecorder';
+import { HookRecorder } from '../hookRecorder';
 
 jest.setTimeout(15 * 60_000);
 

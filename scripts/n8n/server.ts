@@ -330,18 +330,28 @@ export class N8nRestClient {
 		await this.settledPublication(id, (status) => status.status === 'not_published');
 	}
 
-	/** The editor's Publish / Unpublish; returns the version it applies to. */
+	/**
+	 * What the editor does to publish or unpublish; returns the version it applies to. n8n 2.x: POST activate /
+	 * deactivate. n8n 1.x's editor saves the workflow with `active` (PATCH), also in 1.123, which has the activate route
+	 * too; that route lost a trigger's static data there (its webhook endpoint's secret), so the editor's way is used.
+	 */
 	private async setPublished(id: string, active: boolean): Promise<string> {
 		const { versionId } = await this.workflow(id);
+		if (!(await this.hasPublicationService(id))) {
+			await this.ok('PATCH', `/rest/workflows/${id}`, { active, versionId });
+			return versionId;
+		}
 		const route = `/rest/workflows/${id}/${active ? 'activate' : 'deactivate'}`;
 		const res = await this.request('POST', route, { versionId });
-		if (res.status === 404) {
-			// n8n 1.x before the activate route (1.100 has none; 1.123 has it) activates with the editor's Save
-			await this.ok('PATCH', `/rest/workflows/${id}`, { active, versionId });
-		} else if (res.status < 200 || res.status >= 300) {
+		if (res.status < 200 || res.status >= 300) {
 			throw new Error(`POST ${route} -> ${res.status}: ${redact(JSON.stringify(res.body)).slice(0, 500)}`);
 		}
 		return versionId;
+	}
+
+	/** n8n 2.x publishes through its publication service, whose status route n8n 1.x lacks. */
+	private async hasPublicationService(id: string): Promise<boolean> {
+		return (await this.request('GET', `/rest/workflows/${id}/publication-status`)).status !== 404;
 	}
 
 	/**

@@ -95,7 +95,10 @@ export class WorkflowBuilder {
 	private readonly nodes: WorkflowNode[] = [];
 	private readonly connections: WorkflowJson['connections'] = {};
 
-	/** `id`: up to 21 characters (n8n's limit for CLI ids); 16 alphanumerics like n8n's own are safest. */
+	/**
+	 * `id`: up to 21 characters (n8n's limit for CLI ids); 16 alphanumerics like n8n's own are safest, and a workflow
+	 * with a trigger that keeps state needs them: n8n 1.x saves a workflow's static data only for ids of at most 16.
+	 */
 	constructor(
 		readonly id: string,
 		readonly name: string,

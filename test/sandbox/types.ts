@@ -178,6 +178,8 @@ export interface WebhookDelivery {
   body: string;
   /** The receiver's HTTP status; null while in flight or when no answer came (`error` says why). */
   status: number | null;
+  /** The receiver's reply body (its first 2,000 characters). */
+  reply?: string;
   error?: string;
   at: number;
   fault?: WebhookFault;

@@ -17,7 +17,7 @@ const STALE_BY_SECONDS = 600;
 
 export const defaultWebhookSettings = (): WebhookSettings => ({ retryDelaysMs: [200, 1000, 3000], script: [] });
 
-function post(url: string, body: string, signature: string): Promise<{ status: number | null; error?: string }> {
+function post(url: string, body: string, signature: string): Promise<{ status: number | null; reply?: string; error?: string }> {
   return new Promise((resolve) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -35,8 +35,9 @@ function post(url: string, body: string, signature: string): Promise<{ status: n
         },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? null }));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? null, reply: Buffer.concat(chunks).toString('utf8').slice(0, 2000) }));
         res.on('error', (error) => resolve({ status: null, error: error.message }));
       },
     );
@@ -116,6 +117,7 @@ export class WebhookDispatcher {
         this.deliveries.push(record);
         const outcome = await post(endpoint.url, body, signature);
         record.status = outcome.status;
+        if (outcome.reply !== undefined) record.reply = outcome.reply;
         if (outcome.error !== undefined) record.error = outcome.error;
         return record;
       }),

@@ -15,9 +15,10 @@ export interface BalanceChange {
 	amount: number;
 }
 
-type Json = Record<string, unknown>;
+/** A JSON object as an event carries it. */
+export type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isInteger = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
 
 function changeOf(currency: string, balanceField: BalanceChange['balanceField'], previousBalance: number, newBalance: number): BalanceChange | undefined {

@@ -1,15 +1,11 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { StripeClient } from '../transport';
-import { balanceChangesOf, passesFilter, type ChangeFilter } from './balanceChanges';
+import { balanceChangesOf, isObject, passesFilter, type ChangeFilter, type Json } from './balanceChanges';
 import { causingTransaction } from './causingTransaction';
 import { acceptEvent } from './deliveredEvents';
 import { endpointState } from './endpointLifecycle';
 import { verifySignature } from './signature';
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Answers without starting an execution. Nothing of the request is logged or echoed. */
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {

@@ -127,13 +127,14 @@ describe('version 2: Credit, Debit or Signed Amount, with the amount as written'
 
 		sandbox().reset();
 		const bad = await runStripe(sandbox(), [{ customer: 'cus_Any00000000001', amount: 4, currency: 'eur', kind: 'refund' }], createFromItem({ direction: '={{ $json.kind }}' }), v2);
-		expect(bad.error?.message).toBe('Invalid Direction in item 0: "refund" is not a direction');
+		expect(bad.error?.message).toBe('Invalid Direction in item 0: "refund" is not one of its values');
+		expect(bad.error?.description).toBe('Use one of: "credit" (Credit the Customer), "debit" (Debit the Customer), "signed" (Signed Amount).');
 		expect(writesTo(sandbox())).toHaveLength(0);
 	});
 
 	it.each([
-		['credit', -10, 'eur', /^Invalid Amount in item 0: is negative \(-10\) while Direction is "Credit the Customer": enter the size of the credit, e\.g\. 10; Direction gives it its sign$/],
-		['debit', '-5', 'usd', /^Invalid Amount in item 0: is negative \(-5\) while Direction is "Debit the Customer": enter the size of the debit, e\.g\. 5/],
+		['credit', -10, 'eur', /^Invalid Amount in item 0: is negative \(-10\) while Direction is "Credit the Customer": enter the size of the credit; Direction gives it its sign$/],
+		['debit', '-5', 'usd', /^Invalid Amount in item 0: is negative \(-5\) while Direction is "Debit the Customer": enter the size of the debit; Direction gives it its sign$/],
 		['credit', 0, 'eur', /^Invalid Amount in item 0: is 0, which would not change the balance$/],
 		['signed', 0, 'eur', /^Invalid Amount in item 0: is 0/],
 		['credit', 12.5, 'JPY', /^Invalid Amount in item 0: 12\.5 JPY has more decimals than JPY allows \(0\)$/],
@@ -146,9 +147,16 @@ describe('version 2: Credit, Debit or Signed Amount, with the amount as written'
 		expect(writesTo(sandbox())).toHaveLength(0);
 	});
 
-	it('a negative amount with Credit explains Signed Amount in the error\'s description', async () => {
-		const result = await runStripe(sandbox(), [{ customer: 'cus_Any00000000001', amount: -10, currency: 'eur' }], createFromItem(), v2);
-		expect(result.error?.description).toMatch(/choose Direction: Signed Amount/);
+	it('a negative amount with Credit leads to the amount meant: Stripe\'s -500 (cents) is a credit of 5 USD', async () => {
+		const result = await runStripe(sandbox(), [{ customer: 'cus_Any00000000001', amount: -500, currency: 'usd' }], createFromItem(), v2);
+		expect(result.error?.description).toBe(
+			"If -500 is in Stripe's terms (the smallest unit, negative for a credit), that is 5 USD: enter 5. For data that already carries Stripe's sign and unit, choose Direction: Signed Amount and Options > Amount Format: Smallest Unit.",
+		);
+		const decimals = await runStripe(sandbox(), [{ customer: 'cus_Any00000000001', amount: '-12.50', currency: 'eur' }], createFromItem(), v2);
+		expect(decimals.error?.description).toMatch(/^Enter 12\.50 for a credit of that size\. For data that already carries Stripe's sign and unit, choose Direction: Signed Amount and Options > Amount Format: Smallest Unit\.$/);
+		const following = await runStripe(sandbox(), [{ customer: sandbox().createCustomer({}).id, amount: -500, currency: 'usd' }], createFromItem({ direction: 'signed', options: { amountFormat: 'smallestUnit' } }), v2);
+		expect(sent(sandbox())).toEqual([-500]);
+		expect(following.status).toBe('success');
 	});
 
 	it('Options > Amount Format: Smallest Unit takes cents, and refuses a decimal as version 1 does', async () => {

@@ -6,8 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import * as customer from './actions/customer';
-import * as customerBalanceTransaction from './actions/customerBalanceTransaction';
+import { properties } from './actions/description';
 import { router } from './actions/router';
 import { searchCustomers } from './listSearch';
 
@@ -19,30 +18,17 @@ export class StripeCustomerBalance implements INodeType {
 		group: ['transform'],
 		version: [1, 2],
 		defaultVersion: 2,
-		// The canvas line under the node's name, in words; version 2's Create says which way the money moves.
+		// The canvas line under the node's name, in words; Create says which way the money moves when that is chosen
+		// (version 2's Direction, version 1's Options > Direction), and not when the amount's own sign decides.
 		subtitle:
-			'={{ {"credit": "Credit customer balance", "debit": "Debit customer balance"}[$parameter["operation"] === "create" && $parameter["direction"]] || {"create": "Create balance transaction", "get": "Get balance transaction", "getAll": "Get many balance transactions", "update": "Update balance transaction", "getBalance": "Get balance"}[$parameter["operation"]] }}',
+			'={{ $parameter["operation"] === "create" ? ({"credit": "Credit customer balance", "debit": "Debit customer balance"}[$parameter["direction"] || ($parameter["options"] || {})["direction"]] || "Create balance transaction") : {"get": "Get balance transaction", "getAll": "Get many balance transactions", "update": "Update balance transaction", "getBalance": "Get balance", "find": "Find customers"}[$parameter["operation"]] }}',
 		description: 'Credit, debit and read a Stripe customer\'s balance, the customer named by ID or by email; find customers by email or search. Safely: idempotent, retried and rate limited.',
 		defaults: { name: 'Stripe Customer Balance' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'stripeCustomerBalanceApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Customer Balance Transaction', value: 'customerBalanceTransaction' },
-					{ name: 'Customer', value: 'customer' },
-				],
-				default: 'customerBalanceTransaction',
-			},
-			...customerBalanceTransaction.description,
-			...customer.description,
-		],
+		properties,
 	};
 
 	methods = { listSearch: { searchCustomers } };

@@ -53,6 +53,30 @@ export function amountToSend(field: string, value: unknown, currency: string, fo
 	return applyDirection(field, amount, direction);
 }
 
+/** "5" for 500 cents of USD, "5.50" for 550, "1200" for 1200 JPY: a smallest-unit amount as people write it. */
+function writtenFromSmallestUnit(minor: number, currency: string): string {
+	const decimals = decimalsOf(currency);
+	if (decimals === 0) return String(minor);
+	const digits = String(minor).padStart(decimals + 1, '0');
+	const fraction = digits.slice(-decimals);
+	return /^0+$/.test(fraction) ? digits.slice(0, -decimals) : `${digits.slice(0, -decimals)}.${fraction}`;
+}
+
+/**
+ * A negative amount with Credit or Debit most often comes from data in Stripe's own terms (cents, negative for a
+ * credit): the hint gives the amount that means, and the settings that take such data as it is.
+ */
+function negativeAmountHint(value: unknown, currency: string, format: AmountFormat, direction: Direction): string {
+	const written = String(value).trim();
+	const size = written.replace(/^-/, '');
+	const upper = currency.toUpperCase();
+	const meant =
+		format === 'decimal' && /^\d+$/.test(size)
+			? `If ${written} is in Stripe's terms (the smallest unit, negative for a credit), that is ${writtenFromSmallestUnit(Number(size), currency)} ${upper}: enter ${writtenFromSmallestUnit(Number(size), currency)}.`
+			: `Enter ${size} for a ${direction} of that size.`;
+	return `${meant} For data that already carries Stripe's sign and unit, choose Direction: Signed Amount and Options > Amount Format: Smallest Unit.`;
+}
+
 /**
  * Version 2's Create: Amount is as written by default, and with Credit or Debit it is the size of the change, which
  * Direction signs. Zero is refused whatever the direction: it moves no money, and it is what an Amount left empty holds.
@@ -72,8 +96,8 @@ export function directedAmount(
 	if (direction !== 'signed' && amount < 0) {
 		throw new InvalidInput(
 			field,
-			`is negative (${String(value)}) while Direction is "${directionName}": enter the size of the ${direction}, e.g. ${String(value).replace('-', '').trim()}; Direction gives it its sign`,
-			'For amounts that already carry Stripe\'s sign (negative credits the customer), choose Direction: Signed Amount.',
+			`is negative (${String(value).trim()}) while Direction is "${directionName}": enter the size of the ${direction}; Direction gives it its sign`,
+			negativeAmountHint(value, currency, format, direction),
 		);
 	}
 	return applyDirection(field, amount, direction);

@@ -309,6 +309,9 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 	},
 };
 
+/** Version 1's Options > Amount Format and Direction (version 2's are in amountFields.ts), for reading their values. */
+export const VERSION_1_OPTIONS = { amountFormat: OPTION_FIELDS.amountFormat, direction: OPTION_FIELDS.direction };
+
 /** The Options collection of one operation, offering the options that operation uses (and `own` ones of its own). */
 export function optionsCollection(names: OptionName[], own: INodeProperties[] = []): INodeProperties {
 	return {

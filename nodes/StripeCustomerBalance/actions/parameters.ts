@@ -1,4 +1,6 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { checkedChoices, fieldsWithChoices } from '../choices';
 
 function containsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
@@ -8,22 +10,36 @@ function containsExpression(value: unknown): boolean {
 }
 
 /**
- * Reads the node's parameters for an item. A parameter without any expression is the same for every item, so it is
- * resolved once per execution: n8n's parameter resolution is the costliest part of handling an item in bulk runs.
+ * Reads the node's parameters for an item, every choice in them checked against its dropdown (choices.ts). A
+ * parameter without any expression is the same for every item, so it is resolved and checked once per execution:
+ * n8n's parameter resolution is the costliest part of handling an item in bulk runs.
  */
 export class ParameterReader {
 	private readonly constants = new Map<string, unknown>();
+	private readonly choiceFields = new Map<string, INodeProperties>();
 	/** The node's version (the one place it is read): what a saved workflow's parameters mean depends on it. */
 	readonly nodeVersion: number;
 
-	constructor(private readonly context: IExecuteFunctions) {
+	/** `properties`: the parameters of the operation being run, at this node version. */
+	constructor(
+		private readonly context: IExecuteFunctions,
+		properties: INodeProperties[] = [],
+	) {
 		this.nodeVersion = context.getNode().typeVersion;
+		for (const field of fieldsWithChoices(properties)) if (!this.choiceFields.has(field.name)) this.choiceFields.set(field.name, field);
 	}
 
 	get(name: string, itemIndex: number, fallback?: unknown): unknown {
 		if (this.constants.has(name)) return this.constants.get(name);
-		const value = this.context.getNodeParameter(name, itemIndex, fallback) as unknown;
+		const raw = this.context.getNodeParameter(name, itemIndex, fallback) as unknown;
+		const field = this.choiceFields.get(name);
+		const value = field && raw !== undefined ? checkedChoices(field, raw) : raw;
 		if (!containsExpression(this.context.getNode().parameters[name])) this.constants.set(name, value);
 		return value;
+	}
+
+	/** Checks every choice of the item, also those its operation will not read (a choice is never passed over). */
+	checkChoices(itemIndex: number): void {
+		for (const name of this.choiceFields.keys()) this.get(name, itemIndex);
 	}
 }

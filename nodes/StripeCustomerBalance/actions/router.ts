@@ -12,9 +12,11 @@ import { InOrder } from '../execution/inOrder';
 import { processPreparation } from '../execution/preparationTurns';
 import { JobRunner, type Job } from '../execution/runJobs';
 import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson, isAlreadySent } from '../transport';
+import { choice } from '../choices';
 import { InvalidInput, positiveInteger } from '../validation';
-import { customerLane, readOptions } from './common';
+import { customerLane } from './common';
 import { CustomerLookup, type ResolvedCustomer } from './customerLookup';
+import { propertiesOf, resourceField } from './description';
 import { ParameterReader } from './parameters';
 import * as customer from './customer';
 import * as customerBalanceTransaction from './customerBalanceTransaction';
@@ -101,13 +103,13 @@ function alreadySentError(errors: Map<number, NodeApiError>): NodeApiError {
 	return first;
 }
 
-function executionSettings(parameters: ParameterReader): { concurrency: number; maxRequestsPerSecond?: number } {
-	const options = readOptions(parameters, 0);
-	const concurrency =
-		options.concurrency === undefined ? DEFAULT_CONCURRENCY : positiveInteger('Concurrency', options.concurrency, 1, 100);
-	const rate = options.maxRequestsPerSecond;
+/** Read from the first item, option by option: a bad choice elsewhere in its Options fails that item, not the run. */
+function executionSettings(context: IExecuteFunctions): { concurrency: number; maxRequestsPerSecond?: number } {
+	const options = context.getNodeParameter('options', 0, {}) as { concurrency?: unknown; maxRequestsPerSecond?: unknown } | null;
+	const concurrency = options?.concurrency;
+	const rate = options?.maxRequestsPerSecond;
 	return {
-		concurrency,
+		concurrency: concurrency === undefined ? DEFAULT_CONCURRENCY : positiveInteger('Concurrency', concurrency, 1, 100),
 		maxRequestsPerSecond: rate === undefined || rate === 0 ? undefined : positiveInteger('Max Requests per Second', rate, 1, 1000),
 	};
 }
@@ -119,12 +121,16 @@ function executionSettings(parameters: ParameterReader): { concurrency: number; 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = operationsByResource[resource]?.[operationName];
-	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	let resource: string;
+	let operationName: string;
+	try {
+		resource = choice(resourceField, this.getNodeParameter('resource', 0));
+		const [operationField] = propertiesOf(resource, undefined, this.getNode().typeVersion).filter((field) => field.name === 'operation');
+		operationName = choice(operationField, this.getNodeParameter('operation', 0));
+	} catch (error) {
+		throw itemError(this, error, 0);
 	}
+	const operation = operationsByResource[resource][operationName];
 	const continueOnFail = this.continueOnFail();
 	const failures = new Map<number, INodeExecutionData>();
 	const fail = (error: unknown, itemIndex: number) => {
@@ -133,11 +139,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		failures.set(itemIndex, errorItem(this, wrapped, itemIndex));
 	};
 
-	const parameters = new ParameterReader(this);
+	const parameters = new ParameterReader(this, propertiesOf(resource, operationName, this.getNode().typeVersion));
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
 	try {
-		settings = executionSettings(parameters);
+		settings = executionSettings(this);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
 			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
@@ -163,6 +169,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	/** The item's job, once its customer is known: at once for an id, after the lookup for an email. */
 	const prepare = (itemIndex: number): Job<IDataObject[]> | Promise<Job<IDataObject[]>> | undefined => {
 		try {
+			parameters.checkChoices(itemIndex);
 			const item: PreparedItem = operation.prepare(parameters, itemIndex);
 			if (!item.customer) return jobOf(item, undefined);
 			const resolved = lookup.resolve(item.customer.ref, item.customer.options, itemIndex);

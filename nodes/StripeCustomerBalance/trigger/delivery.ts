@@ -1,8 +1,9 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { StripeClient } from '../transport';
-import { balanceChangesOf, isObject, passesFilter, type ChangeFilter, type Json } from './balanceChanges';
+import { balanceChangesOf, isObject, passesFilter, type Json } from './balanceChanges';
 import { causingTransaction } from './causingTransaction';
+import { readChanges } from './description';
 import { acceptEvent } from './deliveredEvents';
 import { endpointState } from './endpointLifecycle';
 import { verifySignature } from './signature';
@@ -43,7 +44,7 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return answer(this, 200, { received: true, started: false, reason: 'not a customer.updated event' });
 	}
 
-	const filter = this.getNodeParameter('changes', 'any') as ChangeFilter;
+	const filter = readChanges(this);
 	const changes = balanceChangesOf(event).filter((change) => passesFilter(change, filter));
 	if (changes.length === 0) return answer(this, 200, { received: true, started: false, reason: 'no balance change that passes the filter' });
 

@@ -9,7 +9,8 @@
 import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { amountToSend, directedAmount, type AmountFormat, type Direction } from '../../amounts';
-import { InvalidInput } from '../../validation';
+import { choice } from '../../choices';
+import { VERSION_1_OPTIONS } from '../common';
 import type { ParameterReader } from '../parameters';
 
 type Shown = NonNullable<IDisplayOptions['show']>;
@@ -147,25 +148,16 @@ export const amountFields: INodeProperties[] = [
 	...amountVariants(FROM_VERSION_2, 'direction', 'decimal', V2_DESCRIPTION),
 ];
 
-function directionOf(value: unknown): Direction {
-	if (value === 'credit' || value === 'debit' || value === 'signed') return value;
-	throw new InvalidInput('Direction', `${JSON.stringify(value)} is not a direction`, 'Use credit, debit or signed.');
-}
-
 /** The amount to send, in the smallest unit and with Stripe's sign, as the node's version reads its parameters. */
 export function readAmount(parameters: ParameterReader, itemIndex: number, currency: string, options: IDataObject): number {
 	const value = parameters.get('amount', itemIndex);
 	if (parameters.nodeVersion < 2) {
-		return amountToSend(
-			'Amount',
-			value,
-			currency,
-			(options.amountFormat as AmountFormat) ?? 'smallestUnit',
-			(options.direction as Direction) ?? 'signed',
-		);
+		const format = options.amountFormat === undefined ? 'smallestUnit' : choice(VERSION_1_OPTIONS.amountFormat, options.amountFormat);
+		const direction = options.direction === undefined ? 'signed' : choice(VERSION_1_OPTIONS.direction, options.direction);
+		return amountToSend('Amount', value, currency, format as AmountFormat, direction as Direction);
 	}
-	const direction = directionOf(parameters.get('direction', itemIndex));
-	const format = options.amountFormat === 'smallestUnit' ? 'smallestUnit' : 'decimal';
+	const direction = choice(directionField, parameters.get('direction', itemIndex)) as Direction;
+	const format = options.amountFormat === undefined ? 'decimal' : (choice(amountFormatAsWritten, options.amountFormat) as AmountFormat);
 	return directedAmount('Amount', value, currency, format, direction, DIRECTION_NAMES[direction]);
 }
 

@@ -19,19 +19,23 @@ const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'ap
 
 const MONEY_SAFETY_URL = 'https://github.com/n8n-nodes-stripe-customer-balance/n8n-nodes-stripe-customer-balance/blob/main/docs/MONEY-SAFETY.md';
 
+const currencyField: INodeProperties = {
+	displayName: 'Currency',
+	name: 'currency',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'eur',
+	description: 'Three-letter ISO currency code, e.g. eur or USD (sent in lower case). It selects which of the customer\'s credit balances changes.',
+};
+
 const properties: INodeProperties[] = [
 	customerLocator,
 	directionField,
 	...amountFields,
-	{
-		displayName: 'Currency',
-		name: 'currency',
-		type: 'string',
-		default: 'usd',
-		required: true,
-		placeholder: 'eur',
-		description: 'Three-letter ISO currency code, e.g. eur or USD (sent in lower case). It selects which of the customer\'s credit balances changes.',
-	},
+	{ ...currencyField, default: 'usd', displayOptions: { show: VERSION_1 } },
+	// Version 2 has no default currency: an amount is only meant in the currency the user names.
+	{ ...currencyField, default: '', displayOptions: { show: FROM_VERSION_2 } },
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

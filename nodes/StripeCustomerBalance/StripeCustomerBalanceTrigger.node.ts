@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { receiveDelivery } from './trigger/delivery';
-import { readChanges, triggerProperties } from './trigger/description';
+import { readTriggerChoices, triggerProperties } from './trigger/description';
 import { checkExists, create, remove } from './trigger/endpointLifecycle';
 
 export class StripeCustomerBalanceTrigger implements INodeType {
@@ -32,7 +32,7 @@ export class StripeCustomerBalanceTrigger implements INodeType {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				// Publishing fails on a choice the trigger could not honour, before anything is set up in Stripe.
-				readChanges(this);
+				readTriggerChoices(this);
 				return await checkExists.call(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {

@@ -30,13 +30,16 @@ function versionMatches(condition: VersionCondition, version: number): boolean {
 	return version === bound;
 }
 
+/** Whether a parameter belongs to one operation (all operations of the resource: undefined) at one node version. */
+export function belongsTo(property: INodeProperties, resource: string, operation: string | undefined, version: number): boolean {
+	const show = property.displayOptions?.show ?? {};
+	if (show.resource && !show.resource.includes(resource)) return false;
+	if (operation !== undefined && show.operation && !show.operation.includes(operation)) return false;
+	const versions = show['@version'] as VersionCondition[] | undefined;
+	return !versions || versions.some((condition) => versionMatches(condition, version));
+}
+
 /** The parameters that belong to one operation at one node version (their other display rules left aside). */
 export function propertiesOf(resource: string, operation: string | undefined, version: number): INodeProperties[] {
-	return properties.filter((property) => {
-		const show = property.displayOptions?.show ?? {};
-		if (show.resource && !show.resource.includes(resource)) return false;
-		if (operation !== undefined && show.operation && !show.operation.includes(operation)) return false;
-		const versions = show['@version'] as VersionCondition[] | undefined;
-		return !versions || versions.some((condition) => versionMatches(condition, version));
-	});
+	return properties.filter((property) => belongsTo(property, resource, operation, version));
 }

@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { StripeClient } from '../transport';
 import { balanceChangesOf, isObject, passesFilter, type Json } from './balanceChanges';
 import { causingTransaction } from './causingTransaction';
-import { readChanges } from './description';
+import { readTriggerChoices } from './description';
 import { acceptEvent } from './deliveredEvents';
 import { endpointState } from './endpointLifecycle';
 import { verifySignature } from './signature';
@@ -44,7 +44,7 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return answer(this, 200, { received: true, started: false, reason: 'not a customer.updated event' });
 	}
 
-	const filter = readChanges(this);
+	const filter = readTriggerChoices(this).changes;
 	const changes = balanceChangesOf(event).filter((change) => passesFilter(change, filter));
 	if (changes.length === 0) return answer(this, 200, { received: true, started: false, reason: 'no balance change that passes the filter' });
 

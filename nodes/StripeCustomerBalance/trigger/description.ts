@@ -1,6 +1,6 @@
 import { NodeOperationError, type IHookFunctions, type INodeProperties, type IWebhookFunctions } from 'n8n-workflow';
 
-import { choice } from '../choices';
+import { checkedChoices, choice, fieldsWithChoices } from '../choices';
 import type { InvalidInput } from '../validation';
 import type { ChangeFilter } from './balanceChanges';
 
@@ -44,10 +44,14 @@ export const triggerProperties: INodeProperties[] = [
 	changesField,
 ];
 
-/** Which changes start the workflow, checked against the dropdown: a value it does not offer is never read as "any". */
-export function readChanges(context: IHookFunctions | IWebhookFunctions): ChangeFilter {
+/**
+ * The trigger's choices, each checked against its dropdown (a value it does not offer is never read as "any"): at
+ * publishing, so that a bad one fails there, and at each delivery.
+ */
+export function readTriggerChoices(context: IHookFunctions | IWebhookFunctions): { changes: ChangeFilter } {
 	try {
-		return choice(changesField, context.getNodeParameter('changes', 'any')) as ChangeFilter;
+		for (const field of fieldsWithChoices(triggerProperties)) checkedChoices(field, context.getNodeParameter(field.name, field.default));
+		return { changes: choice(changesField, context.getNodeParameter('changes', 'any')) as ChangeFilter };
 	} catch (error) {
 		const invalid = error as InvalidInput;
 		throw new NodeOperationError(context.getNode(), `Invalid ${invalid.field}: ${invalid.message}`, { description: invalid.hint });

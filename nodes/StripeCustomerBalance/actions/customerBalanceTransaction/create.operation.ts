@@ -17,7 +17,8 @@ import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directi
 
 const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond'] as const;
 
-const MONEY_SAFETY_URL = 'https://github.com/n8n-nodes-stripe-customer-balance/n8n-nodes-stripe-customer-balance/blob/main/docs/MONEY-SAFETY.md';
+// Stripe's own page on idempotent requests: this package has no public repository yet to link its docs (docs/RELEASING.md).
+const IDEMPOTENCY_URL = 'https://docs.stripe.com/api/idempotent_requests';
 
 const currencyField: INodeProperties = {
 	displayName: 'Currency',
@@ -45,7 +46,7 @@ const properties: INodeProperties[] = [
 		options: [descriptionField, expandField, metadataField],
 	},
 	{
-		displayName: `From a webhook or CRM records? Set Options > Idempotency Key from the record's ID, so a record delivered twice moves money once. <a href="${MONEY_SAFETY_URL}" target="_blank">Money safety</a>`,
+		displayName: `From a webhook or CRM records? Set Options > Idempotency Key from the record's ID, so a record delivered twice moves money once. <a href="${IDEMPOTENCY_URL}" target="_blank">Idempotent requests</a>`,
 		name: 'idempotencyNotice',
 		type: 'notice',
 		default: '',

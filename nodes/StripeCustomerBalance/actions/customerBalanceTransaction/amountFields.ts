@@ -40,7 +40,8 @@ export const directionField: INodeProperties = {
 		{
 			name: DIRECTION_NAMES.signed,
 			value: 'signed',
-			description: 'For data that already carries Stripe\'s sign: a negative Amount credits the customer, a positive one debits them',
+			description:
+				'For data that already carries Stripe\'s sign: a negative Amount credits the customer, a positive one debits them. Amount is still as written unless Options > Amount Format is Smallest Unit (Stripe\'s own terms: -500 USD credits 5.00).',
 		},
 	],
 	displayOptions: { show: FROM_VERSION_2 },

@@ -197,6 +197,9 @@ describe('the panel', () => {
 		expect(subtitle({ resource: 'customerBalanceTransaction', operation: 'create', direction: 'debit' })).toBe('Debit customer balance');
 		expect(subtitle({ resource: 'customerBalanceTransaction', operation: 'create', direction: 'signed' })).toBe('Create balance transaction');
 		expect(subtitle({ resource: 'customerBalanceTransaction', operation: 'create' }, 1)).toBe('Create balance transaction');
+		expect(subtitle({ resource: 'customerBalanceTransaction', operation: 'create', options: { direction: 'credit' } }, 1)).toBe('Credit customer balance');
+		expect(subtitle({ resource: 'customerBalanceTransaction', operation: 'create', options: { direction: 'debit' } }, 1)).toBe('Debit customer balance');
+		expect(subtitle({ resource: 'customer', operation: 'find' })).toBe('Find customers');
 		expect(subtitle({ resource: 'customerBalanceTransaction', operation: 'getAll' })).toBe('Get many balance transactions');
 		expect(subtitle({ resource: 'customer', operation: 'getBalance' })).toBe('Get balance');
 	});

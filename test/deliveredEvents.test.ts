@@ -99,6 +99,45 @@ describe('the static data: bounded, written in place, no lost update', () => {
 		expect(workflowStaticData.__dataChanged).toBe(true);
 	});
 
+	it('listing the up to 20,000 ids (slow behind n8n\'s proxy) happens at an endpoint\'s first delivery in a process, then at most hourly', () => {
+		const process = freshProcess();
+		let listings = 0;
+		/** What n8n loads for one request, with a map that counts how often its ids are listed. */
+		const counted = (saved: Record<string, number>) => {
+			const map = new Proxy(saved, {
+				ownKeys(target) {
+					listings += 1;
+					return Reflect.ownKeys(target);
+				},
+			});
+			return (ObservableObject.create({ 'node:Trigger': { deliveredEvents: map } } as IDataObject, undefined, { ignoreEmptyOnFirstChild: true }) as IDataObject)[
+				'node:Trigger'
+			] as IDataObject;
+		};
+		const delivered = (ids: number) => Object.fromEntries(Array.from({ length: ids }, (_, index) => [`evt_${index}`, now]));
+
+		/** How often one delivery lists the ids (n8n's wrapping lists them once when it loads the data: not counted). */
+		const listingsOf = (eventId: string, at: number) => {
+			const staticData = counted(delivered(100));
+			const before = listings;
+			expect(process.acceptEvent(production, eventId, now, staticData, at)).toBe('new');
+			return listings - before;
+		};
+
+		expect(listingsOf('evt_first', now)).toBe(1);
+		expect(Array.from({ length: 50 }, (_, index) => listingsOf(`evt_more_${index}`, now + 60 + index))).toEqual(Array(50).fill(0));
+		expect(listingsOf('evt_an_hour_later', now + 3600)).toBe(1);
+	});
+
+	it('this process adding ids up to the bound prunes at once, without waiting for the hour', () => {
+		const process = freshProcess();
+		const staticData = loaded({ deliveredEvents: Object.fromEntries(Array.from({ length: process.MAX_REMEMBERED_EVENTS - 2 }, (_, index) => [`evt_${index}`, now])) });
+		for (const eventId of ['evt_a', 'evt_b', 'evt_c', 'evt_d']) process.acceptEvent(production, eventId, now, staticData, now + 1);
+		// The third went over the bound: down to the bound less a headroom, so that the next add without listing again.
+		expect(ids(staticData)).toHaveLength(process.MAX_REMEMBERED_EVENTS - process.PRUNE_HEADROOM + 1);
+		expect(ids(staticData).slice(-4)).toEqual(['evt_a', 'evt_b', 'evt_c', 'evt_d']);
+	});
+
 	it(`at most ${20_000} ids: the oldest go first`, () => {
 		const process = freshProcess();
 		const full: Record<string, number> = {};
@@ -106,8 +145,8 @@ describe('the static data: bounded, written in place, no lost update', () => {
 		const staticData = loaded({ deliveredEvents: full });
 		process.acceptEvent(production, 'evt_newest', now, staticData, now);
 		const kept = ids(staticData);
-		expect(kept).toHaveLength(process.MAX_REMEMBERED_EVENTS);
-		expect(kept[0]).toBe('evt_1');
+		expect(kept).toHaveLength(process.MAX_REMEMBERED_EVENTS - process.PRUNE_HEADROOM);
+		expect(kept[0]).toBe(`evt_${process.PRUNE_HEADROOM + 1}`);
 		expect(kept.at(-1)).toBe('evt_newest');
 	});
 

@@ -16,6 +16,14 @@ export const MAX_IN_PROCESS = 50_000;
  * delivery puts it back.
  */
 const RECOPY_SECONDS = 600;
+/**
+ * Listing the ids of the static data (to drop expired and surplus ones) costs about 14 ms for 20,000 ids behind n8n's
+ * ObservableObject proxy, against microseconds for adding one; so a process does it for an endpoint at its first
+ * delivery, then at most once this often, or sooner when what it added could reach MAX_REMEMBERED_EVENTS.
+ */
+const PRUNE_EVERY_SECONDS = 3600;
+/** A prune at the bound keeps this many fewer, so that the next deliveries add without listing again. */
+export const PRUNE_HEADROOM = 1000;
 
 /**
  * One endpoint of one trigger: the workflow, the node and the Stripe endpoint the delivery was signed for. Stripe
@@ -85,7 +93,11 @@ class ProcessClaims {
 	forget(prefix: string): void {
 		for (const [key, claim] of this.claims) if (claim.endpoint.startsWith(prefix)) this.claims.delete(key);
 		for (const endpoint of this.recent.keys()) if (endpoint.startsWith(prefix)) this.recent.delete(endpoint);
+		for (const endpoint of this.upkeep.keys()) if (endpoint.startsWith(prefix)) this.upkeep.delete(endpoint);
 	}
+
+	/** Per endpoint: when this process last pruned its static data, and how many ids it may hold since. */
+	readonly upkeep = new Map<string, { prunedAt: number; count: number }>();
 
 	private forgetExpired(nowSeconds: number): void {
 		for (const [key, claim] of this.claims) {
@@ -133,22 +145,41 @@ export function acceptEvent(
 
 /**
  * Writes what changed into the static data, in place (n8n marks the static data changed and saves it after the webhook
- * answers): this process's recent claims of the endpoint that the loaded copy lacks, minus the ids that expired (the
- * oldest come first: ids are added in the order delivered), and minus the oldest over MAX_REMEMBERED_EVENTS. Call it
- * again right before the webhook returns, so the copy n8n saves carries the claims made while it waited.
+ * answers): this process's recent claims of the endpoint that the loaded copy lacks. Now and then (PRUNE_EVERY_SECONDS)
+ * also drops the ids that expired (the oldest come first: ids are added in the order delivered) and the oldest over
+ * MAX_REMEMBERED_EVENTS. Call it again right before the webhook returns, so the copy n8n saves carries the claims made
+ * while it waited.
  */
 export function rememberInStaticData(key: EndpointKey, remembered: IDataObject, nowSeconds: number): void {
 	if (!isRecord(remembered.deliveredEvents)) remembered.deliveredEvents = {};
 	const delivered = remembered.deliveredEvents as Record<string, number>;
-	for (const claim of processClaims.recentOf(endpointPart(key), nowSeconds)) {
-		if (delivered[claim.eventId] === undefined) delivered[claim.eventId] = claim.eventCreated;
+	const endpoint = endpointPart(key);
+	let added = 0;
+	for (const claim of processClaims.recentOf(endpoint, nowSeconds)) {
+		if (delivered[claim.eventId] !== undefined) continue;
+		delivered[claim.eventId] = claim.eventCreated;
+		added += 1;
 	}
-	for (const eventId in delivered) {
-		if (delivered[eventId] >= nowSeconds - REMEMBER_EVENTS_SECONDS) break;
-		delete delivered[eventId];
+	const upkeep = processClaims.upkeep.get(endpoint);
+	if (upkeep && nowSeconds - upkeep.prunedAt < PRUNE_EVERY_SECONDS && upkeep.count + added <= MAX_REMEMBERED_EVENTS) {
+		upkeep.count += added;
+		return;
 	}
+	if (processClaims.upkeep.size >= MAX_IN_PROCESS) processClaims.upkeep.clear();
+	processClaims.upkeep.set(endpoint, { prunedAt: nowSeconds, count: prune(delivered, nowSeconds) });
+}
+
+/**
+ * Drops expired ids (from the oldest until the first that is not) and, over the bound, the oldest down to the bound less
+ * PRUNE_HEADROOM; returns how many stay.
+ */
+function prune(delivered: Record<string, number>, nowSeconds: number): number {
 	const ids = Object.keys(delivered);
-	for (const eventId of ids.slice(0, Math.max(0, ids.length - MAX_REMEMBERED_EVENTS))) delete delivered[eventId];
+	let first = 0;
+	while (first < ids.length && delivered[ids[first]] < nowSeconds - REMEMBER_EVENTS_SECONDS) first += 1;
+	if (ids.length - first > MAX_REMEMBERED_EVENTS) first = ids.length - (MAX_REMEMBERED_EVENTS - PRUNE_HEADROOM);
+	for (const eventId of ids.slice(0, first)) delete delivered[eventId];
+	return ids.length - first;
 }
 
 function isRecord(value: unknown): value is IDataObject {

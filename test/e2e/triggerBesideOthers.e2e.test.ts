@@ -30,6 +30,7 @@ import {
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { HookRecorder } from '../hookRecorder';
+import { probeUntil as until } from '../polling';
 
 jest.setTimeout(15 * 60_000);
 
@@ -77,16 +78,6 @@ async function endpointAt(url: string): Promise<Stripe.WebhookEndpoint> {
 	const found = (await endpoints()).find((endpoint) => endpoint.url === url);
 	if (!found) throw new Error(`no endpoint at ${url}`);
 	return found;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
 }
 
 /** The items an instance's workflow posted for one event, by execution mode. */

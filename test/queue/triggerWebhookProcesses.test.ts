@@ -24,6 +24,7 @@ import {
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { HookRecorder } from '../hookRecorder';
+import { probeUntil as until } from '../polling';
 
 jest.setTimeout(20 * 60_000);
 
@@ -41,16 +42,6 @@ let jane: string;
 
 const path = `${WEBHOOK_ID}/webhook`;
 const endpoints = async () => (await stripeApi.webhookEndpoints.list({ limit: 100 })).data;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
 
 /** The executions of the trigger's workflow once none is still running. */
 async function settledExecutions(): Promise<number> {

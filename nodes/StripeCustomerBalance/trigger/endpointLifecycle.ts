@@ -68,10 +68,16 @@ function explain(context: IHookFunctions, error: unknown): Error {
 }
 
 /**
- * Every endpoint in the account that is provably this trigger node's in this instance: its URL (only this instance
- * receives there), or its owner tag with this instance's mark. Another instance's endpoint of the same workflow (same
- * webhook id, another URL and mark) is never among them.
+ * Whether an endpoint is provably this trigger node's in this instance: its URL (only this instance receives there), or
+ * its owner tag with this instance's mark. Another instance's endpoint of the same workflow (same webhook id, another
+ * URL and mark) never is.
  */
+export function isOwnEndpoint(endpoint: IDataObject, url: string, tag: Record<string, string>): boolean {
+	const metadata = (endpoint.metadata ?? {}) as Record<string, string>;
+	return endpoint.url === url || Object.entries(tag).every(([key, value]) => metadata[key] === value);
+}
+
+/** Every endpoint in the account that is this trigger node's in this instance (isOwnEndpoint). */
 async function endpointsOfThisTrigger(context: IHookFunctions, client: StripeClient, url: string): Promise<IDataObject[]> {
 	const tag = ownerTag(context);
 	const found: IDataObject[] = [];
@@ -85,11 +91,7 @@ async function endpointsOfThisTrigger(context: IHookFunctions, client: StripeCli
 			options,
 		});
 		const endpoints = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
-		for (const endpoint of endpoints) {
-			const metadata = (endpoint.metadata ?? {}) as Record<string, string>;
-			const tagged = Object.entries(tag).every(([key, value]) => metadata[key] === value);
-			if (endpoint.url === url || tagged) found.push(endpoint);
-		}
+		found.push(...endpoints.filter((endpoint) => isOwnEndpoint(endpoint, url, tag)));
 		if (page.has_more !== true || endpoints.length === 0) return found;
 		startingAfter = endpoints[endpoints.length - 1].id as string;
 	}

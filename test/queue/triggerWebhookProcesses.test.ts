@@ -24,7 +24,7 @@ import {
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { HookRecorder } from '../hookRecorder';
-import { probeUntil as until } from '../polling';
+import { settledExecutionCount } from '../polling';
 
 jest.setTimeout(20 * 60_000);
 
@@ -42,14 +42,6 @@ let jane: string;
 
 const path = `${WEBHOOK_ID}/webhook`;
 const endpoints = async () => (await stripeApi.webhookEndpoints.list({ limit: 100 })).data;
-
-/** The executions of the trigger's workflow once none is still running. */
-async function settledExecutions(): Promise<number> {
-	return await until('the executions to settle', async () => {
-		const listed = await api.executions(WORKFLOW_ID);
-		return listed.some((execution) => ['new', 'running', 'waiting'].includes(execution.status)) ? undefined : listed.length;
-	});
-}
 
 /** The webhook process that served the first delivery of an event (the proxy recorded it). */
 function processThatServed(deliveryIndex: number): string {
@@ -106,7 +98,7 @@ describe('the balance trigger behind two webhook processes', () => {
 
 		const [item] = await recorder.waitFor(1);
 		expect(item).toMatchObject({ eventId: firstEventId, change: -1000, balanceTransaction: expect.objectContaining({ amount: -1000 }) });
-		expect(await settledExecutions()).toBe(1);
+		expect(await settledExecutionCount(api, WORKFLOW_ID, 1)).toBe(1);
 		expect(cluster.workers[0].startedExecutions).toHaveLength(1);
 	});
 
@@ -121,7 +113,7 @@ describe('the balance trigger behind two webhook processes', () => {
 		expect(processThatServed(1)).toBe(other);
 		expect(retry).toMatchObject({ status: 200, reply: expect.stringContaining('already delivered') });
 		await new Promise((resolve) => setTimeout(resolve, 3000));
-		expect(await settledExecutions()).toBe(1);
+		expect(await settledExecutionCount(api, WORKFLOW_ID, 1)).toBe(1);
 		expect(recorder.received).toHaveLength(1);
 	});
 
@@ -138,11 +130,11 @@ describe('the balance trigger behind two webhook processes', () => {
 		await sandbox.settleDeliveries();
 		const items = await recorder.waitFor(2);
 		expect(items.map((item) => item.eventId)).toEqual([firstEventId, eventId]);
-		expect(await settledExecutions()).toBe(2);
+		expect(await settledExecutionCount(api, WORKFLOW_ID, 2)).toBe(2);
 		// And the first event, once more to either process: nothing.
 		const [again] = await sandbox.redeliver(firstEventId);
 		expect(again.status).toBe(200);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
-		expect(await settledExecutions()).toBe(2);
+		expect(await settledExecutionCount(api, WORKFLOW_ID, 2)).toBe(2);
 	});
 });

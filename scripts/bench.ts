@@ -14,8 +14,10 @@
  *                                                                                -> bound 20 s (rate limit)
  *   (h) 1,000 credits By Email over 100 distinct emails (mixed case), 100 ms, 100/s -> bound 11 s (1,100 requests: one
  *       lookup per email, then the credits)
+ *   (i) the balance trigger answers Stripe's deliveries while one execution of 1,000 credits saturates the same
+ *       account's pacer in the same n8n process (bench/triggerUnderLoad.ts)           -> every answer within 2 s
  *
- * Options: --only a,b,c,sweep,d,e,f,g,h (default: all); --hog: a CPU hog keeps one core busy throughout (the load of
+ * Options: --only a,b,c,sweep,d,e,f,g,h,i (default: all); --hog: a CPU hog keeps one core busy throughout (the load of
  * a busy n8n host, under which requests reach Stripe bunched). Results: stdout and bench-results/latest.md (+ latest.json).
  * A benchmark, not a test: missed targets are reported (exit code 0); the exit code is 1 only if the bench breaks.
  */
@@ -30,6 +32,7 @@ import { machine, formatFailures, perSecond, ratio, seconds, table } from './ben
 import { RemoteSandbox } from '../test/sandbox/remote';
 import { twoExecutionsAtOnce, webhookBurstInN8n, type BetweenResult } from './bench/betweenExecutions';
 import { queueModeBench } from './bench/queueMode';
+import { triggerUnderBulkRun } from './bench/triggerUnderLoad';
 
 // The node's default (actions/router.ts), from the build the bench runs: the SDK gets the same concurrency.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -412,7 +415,7 @@ async function scenarioD(sandbox: RemoteSandbox): Promise<CpuResult[]> {
 
 function parseOnly(): Set<string> {
 	const index = process.argv.findIndex((arg) => arg.startsWith('--only'));
-	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f', 'g', 'h']);
+	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f', 'g', 'h', 'i']);
 	const arg = process.argv[index];
 	return new Set((arg.includes('=') ? arg.split('=')[1] : (process.argv[index + 1] ?? '')).split(','));
 }
@@ -600,6 +603,11 @@ async function main(): Promise<void> {
 	if (only.has('f')) {
 		log('\n(f) 150 webhook executions at once in the real n8n');
 		between.push(await webhookBurstInN8n());
+		log(`  ${summary(between[between.length - 1])}`);
+	}
+	if (only.has('i')) {
+		log('\n(i) the balance trigger answers Stripe while a bulk run of 1,000 credits saturates the account');
+		between.push(await triggerUnderBulkRun());
 		log(`  ${summary(between[between.length - 1])}`);
 	}
 	if (only.has('g')) {

@@ -10,6 +10,8 @@ export interface HookRequest {
 	headers: IncomingHttpHeaders;
 	body: string;
 	json: Record<string, unknown>;
+	/** When it arrived (Date.now()). */
+	at: number;
 }
 
 export class HookRecorder {
@@ -35,7 +37,7 @@ export class HookRecorder {
 				} catch {
 					/* not JSON: kept as text in `body` */
 				}
-				recorder!.requests.push({ headers: req.headers, body, json });
+				recorder!.requests.push({ headers: req.headers, body, json, at: Date.now() });
 				res.writeHead(recorder!.statuses.shift() ?? 200, { 'content-type': 'application/json' }).end('{"ok":true}');
 			});
 		});

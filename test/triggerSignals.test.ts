@@ -1,13 +1,11 @@
 /**
  * What the Stripe Customer Balance Trigger makes of a delivery, piece by piece: the signature (checked against what the
- * official `stripe` package signs and accepts), the balance changes a `customer.updated` event carries, and the memory
- * of delivered events. The whole trigger runs in the real n8n in test/e2e/trigger.e2e.test.ts.
+ * official `stripe` package signs and accepts), and the balance changes a `customer.updated` event carries (the memory
+ * of delivered events: test/deliveredEvents.test.ts). The whole trigger runs in the real n8n in test/e2e/trigger.e2e.test.ts.
  */
-import type { IDataObject } from 'n8n-workflow';
 import Stripe from 'stripe';
 
 import { balanceChangesOf, passesFilter } from '../nodes/StripeCustomerBalance/trigger/balanceChanges';
-import { acceptEvent, REMEMBER_EVENTS_SECONDS } from '../nodes/StripeCustomerBalance/trigger/deliveredEvents';
 import { verifySignature } from '../nodes/StripeCustomerBalance/trigger/signature';
 
 const stripe = new Stripe('sk_test_signatureReference000000');
@@ -107,37 +105,5 @@ describe('the balance changes in a customer.updated event', () => {
 	it('the filter: credits only, debits only, or any', () => {
 		const [credit] = balanceChangesOf(customerUpdated({ currency: 'eur', balance: -1 }, { balance: 0 }));
 		expect([passesFilter(credit, 'any'), passesFilter(credit, 'credits'), passesFilter(credit, 'debits')]).toEqual([true, true, false]);
-	});
-});
-
-describe('delivered events: each starts one execution per trigger', () => {
-	it('a second copy is already delivered, in this process and from the saved static data of another', () => {
-		const staticData = {};
-		expect(acceptEvent('wf1\u0000node1', 'evt_a', now, staticData, now)).toBe('new');
-		expect(acceptEvent('wf1\u0000node1', 'evt_a', now, staticData, now + 60)).toBe('alreadyDelivered');
-		// Another process knows nothing in memory, but loads the static data n8n saved.
-		jest.isolateModules(() => {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const fresh = require('../nodes/StripeCustomerBalance/trigger/deliveredEvents') as typeof import('../nodes/StripeCustomerBalance/trigger/deliveredEvents');
-			expect(fresh.acceptEvent('wf1\u0000node1', 'evt_a', now, JSON.parse(JSON.stringify(staticData)), now + 3600)).toBe('alreadyDelivered');
-			expect(fresh.acceptEvent('wf1\u0000node1', 'evt_b', now, {}, now)).toBe('new');
-		});
-	});
-
-	it('two copies at the same moment: n8n hands each request its own copy of the static data, the process claim decides', () => {
-		expect(acceptEvent('wf1\u0000node1', 'evt_c', now, {}, now)).toBe('new');
-		expect(acceptEvent('wf1\u0000node1', 'evt_c', now, {}, now)).toBe('alreadyDelivered');
-	});
-
-	it('another trigger (workflow or node) gets the same event too', () => {
-		expect(acceptEvent('wf2\u0000node1', 'evt_a', now, {}, now)).toBe('new');
-	});
-
-	it('an event older than the trigger remembers starts nothing, and old ids are dropped from the static data', () => {
-		const staticData: IDataObject = {};
-		expect(acceptEvent('wf3\u0000node1', 'evt_old', now - REMEMBER_EVENTS_SECONDS - 1, staticData, now)).toBe('tooOld');
-		acceptEvent('wf3\u0000node1', 'evt_d', now, staticData, now);
-		acceptEvent('wf3\u0000node1', 'evt_e', now + REMEMBER_EVENTS_SECONDS, staticData, now + REMEMBER_EVENTS_SECONDS + 10);
-		expect(Object.keys(staticData.deliveredEvents as object)).toEqual(['evt_e']);
 	});
 });

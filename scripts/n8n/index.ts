@@ -32,3 +32,5 @@ export * from './services';
 export * from './worker';
 export * from './batches';
 export * from './editorStack';
+export * from './webhookProcess';
+export * from './roundRobinProxy';

@@ -7,15 +7,21 @@
  *   await cluster.instance.importWorkflows([...]);   // CLI commands reach the same PostgreSQL
  *   await cluster.startProcesses();                  // main + workers
  *   …  cluster.workerThatRan(executionId)  …  await cluster.stop();
+ *
+ * With `webhookProcesses`, production webhooks are served by that many `n8n webhook` processes behind one URL (a
+ * loopback round-robin proxy, `cluster.proxy`), which is n8n's WEBHOOK_URL: what a trigger gives Stripe.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { N8nInstance } from './instance';
+import { freePort } from './ports';
+import { RoundRobinProxy } from './roundRobinProxy';
 import type { N8nRuntime } from './runtime';
 import type { N8nServer } from './server';
 import { ensureQueueServicesInstalled, startPostgres, startRedis, type RunningService } from './services';
+import { N8nWebhookProcess } from './webhookProcess';
 import { N8nWorker } from './worker';
 
 export interface QueueClusterOptions {
@@ -31,6 +37,8 @@ export interface QueueClusterOptions {
 	 * lock + 30 s stall checks). Only then can the recovery check mark its execution crashed.
 	 */
 	jobLockSeconds?: number;
+	/** `n8n webhook` processes behind one URL (default 0: the main process takes the webhooks). */
+	webhookProcesses?: number;
 }
 
 export class QueueCluster {
@@ -38,12 +46,16 @@ export class QueueCluster {
 
 	readonly workers: N8nWorker[] = [];
 
+	readonly webhookProcesses: N8nWebhookProcess[] = [];
+
 	private constructor(
 		readonly instance: N8nInstance,
 		private readonly services: RunningService[],
 		private readonly workDir: string,
 		private readonly env: Record<string, string>,
 		private readonly options: Required<Omit<QueueClusterOptions, 'runtime'>>,
+		/** In front of the webhook processes, when there are any. */
+		readonly proxy: RoundRobinProxy | undefined,
 	) {}
 
 	/** Installs (when missing) and starts PostgreSQL and Redis, and prepares an n8n instance that uses them. */
@@ -51,6 +63,7 @@ export class QueueCluster {
 		await ensureQueueServicesInstalled();
 		const services: RunningService[] = [];
 		const workDir = await mkdtemp(join(tmpdir(), 'n8n-queue-'));
+		const proxy = (options.webhookProcesses ?? 0) > 0 ? await RoundRobinProxy.start() : undefined;
 		try {
 			const postgres = await startPostgres();
 			services.push(postgres);
@@ -67,6 +80,7 @@ export class QueueCluster {
 				DB_POSTGRESDB_USER: postgres.user,
 				DB_POSTGRESDB_PASSWORD: '',
 				N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: String(options.recoveryIntervalMinutes ?? 180),
+				...(proxy ? { WEBHOOK_URL: `${proxy.url}/` } : {}),
 				...(options.jobLockSeconds === undefined
 					? {}
 					: {
@@ -81,18 +95,34 @@ export class QueueCluster {
 				concurrency: options.concurrency ?? 10,
 				recoveryIntervalMinutes: options.recoveryIntervalMinutes ?? 180,
 				jobLockSeconds: options.jobLockSeconds ?? 60,
-			});
+				webhookProcesses: options.webhookProcesses ?? 0,
+			}, proxy);
 		} catch (error) {
+			await proxy?.close();
 			for (const service of services.reverse()) await service.stop();
 			await rm(workDir, { recursive: true, force: true });
 			throw error;
 		}
 	}
 
-	/** Starts the main process, then the workers (each with a task-runner broker port of its own). */
+	/** Starts the main process, then the workers (each with a task-runner broker port of its own), then the webhook processes. */
 	async startProcesses(): Promise<void> {
 		this.main = await this.instance.start();
 		for (let index = 0; index < this.options.workers; index++) await this.addWorker();
+		for (let index = 0; index < this.options.webhookProcesses; index++) {
+			const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
+			this.webhookProcesses.push(await N8nWebhookProcess.start(this.instance, `webhook-${index + 1}`, { env }));
+		}
+		this.proxy?.setTargets(this.webhookProcesses.map((process) => process.url));
+	}
+
+	/** Stops every n8n process (the database, Redis and the proxy stay); `startProcesses()` starts them anew. */
+	async stopProcesses(): Promise<void> {
+		await Promise.all([...this.webhookProcesses, ...this.workers].map(async (process) => await process.stop()));
+		this.webhookProcesses.length = 0;
+		this.workers.length = 0;
+		await this.main?.stop();
+		this.main = undefined;
 	}
 
 	async addWorker(): Promise<N8nWorker> {
@@ -107,8 +137,8 @@ export class QueueCluster {
 	}
 
 	async stop(): Promise<void> {
-		await Promise.all(this.workers.map(async (worker) => await worker.stop()));
-		await this.main?.stop();
+		await this.stopProcesses();
+		await this.proxy?.close();
 		await this.instance.dispose();
 		for (const service of this.services.reverse()) await service.stop();
 		await rm(this.workDir, { recursive: true, force: true });

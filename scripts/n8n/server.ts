@@ -391,6 +391,21 @@ export class N8nRestClient {
 	async retryExecution(executionId: string, loadWorkflow: boolean): Promise<void> {
 		await this.ok('POST', `/rest/executions/${executionId}/retry`, { loadWorkflow });
 	}
+
+	/**
+	 * The editor's "Listen for test event" on a trigger: POST /rest/workflows/:id/run with the trigger to start from.
+	 * n8n registers the trigger's test webhook (our node creates its test endpoint) and answers `waitingForWebhook`;
+	 * the first event runs the workflow in manual mode, then n8n stops listening. n8n 2.x reads the stored workflow,
+	 * n8n 1.x the `workflowData` the editor sends (2.x ignores it).
+	 */
+	async listenForTestEvent(workflowId: string, triggerName: string): Promise<void> {
+		const workflowData = await this.workflow(workflowId);
+		const reply = await this.ok<{ data?: { waitingForWebhook?: boolean } }>('POST', `/rest/workflows/${workflowId}/run`, {
+			workflowData,
+			triggerToStartFrom: { name: triggerName },
+		});
+		if (reply.data?.waitingForWebhook !== true) throw new Error(`n8n did not start listening for a test event: ${JSON.stringify(reply)}`);
+	}
 }
 
 export interface StoredWorkflow {

@@ -32,6 +32,7 @@ import {
 import { PINNED_API_VERSION } from '../../nodes/StripeCustomerBalance/transport';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { HookRecorder } from '../hookRecorder';
+import { settledExecutionCount } from '../polling';
 
 jest.setTimeout(15 * 60_000);
 
@@ -92,6 +93,7 @@ async function startServer(): Promise<void> {
 }
 
 const lastDelivery = () => sandbox.deliveries[sandbox.deliveries.length - 1];
+
 const newestEventId = () => sandbox.events().at(-1)!.id;
 
 beforeAll(async () => {
@@ -195,7 +197,7 @@ describe('deliveries: what Stripe signed starts one execution; nothing else does
 			balanceTransactionNote: expect.stringContaining('newest balance transaction'),
 		});
 		await sandbox.settleDeliveries();
-		expect(await api.countExecutions(TRIGGER_WORKFLOW_ID)).toBe(1);
+		expect(await settledExecutionCount(api, TRIGGER_WORKFLOW_ID, 1)).toBe(1);
 	});
 
 	it('a forged signature and a stale timestamp are refused with 401; a replayed or doubled event starts nothing more', async () => {
@@ -231,7 +233,7 @@ describe('deliveries: what Stripe signed starts one execution; nothing else does
 		const received = await recorder.waitFor(3);
 		expect(received.map((item) => item.eventId)).toEqual([firstEventId, doubled, marker]);
 		expect(received.map((item) => item.change)).toEqual([-1000, -400, -500]);
-		expect(await api.countExecutions(TRIGGER_WORKFLOW_ID)).toBe(3);
+		expect(await settledExecutionCount(api, TRIGGER_WORKFLOW_ID, 3)).toBe(3);
 		expect(recorder.received).toHaveLength(3);
 		expect(forged.eventId).not.toBe(stale.eventId);
 	});

@@ -22,6 +22,7 @@ import {
 	type N8nRestClient,
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { probeUntil as until } from '../polling';
 
 jest.setTimeout(20 * 60_000);
 
@@ -30,16 +31,6 @@ const BATCH_WORKFLOW = batchWorkflow(credential, { maxRequestsPerSecond: 100 });
 /** Answer at once (a worker will be killed in the middle); the Idempotency Key comes from the data, or not. */
 const KEYED_WORKFLOW = batchWorkflow(credential, { id: 'queueKeyedBatch01', path: 'keyed-batch', respond: 'onReceived', keyFromData: true, maxRequestsPerSecond: 100 });
 const UNKEYED_WORKFLOW = batchWorkflow(credential, { id: 'queueUnkeyedBatch1', path: 'unkeyed-batch', respond: 'onReceived', maxRequestsPerSecond: 100 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
 
 /** The newest execution of a workflow once it has one that is not `before`, and (with `settled`) no longer running. */
 async function newestExecution(workflowId: string, before: string | undefined, settled: boolean) {

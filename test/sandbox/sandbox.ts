@@ -184,11 +184,13 @@ class LocalStripeSandbox implements Sandbox {
     this.state.webhooks.update(settings);
   }
 
-  async redeliver(eventId: string, account?: string): Promise<WebhookDelivery[]> {
+  /** Stripe's "Resend" of an event, to each endpoint subscribed to it, or only to `onlyEndpoint`. */
+  async redeliver(eventId: string, account?: string, onlyEndpoint?: string): Promise<WebhookDelivery[]> {
     const ledger = this.ledgerOf(account);
     const event = ledger.findEvent(eventId);
     if (!event) throw new Error(`no event ${eventId}`);
-    return await this.state.webhooks.redeliver(event, ledger.webhookEndpoints.subscribedTo(event.type));
+    const endpoints = ledger.webhookEndpoints.subscribedTo(event.type).filter((endpoint) => onlyEndpoint === undefined || endpoint.id === onlyEndpoint);
+    return await this.state.webhooks.redeliver(event, endpoints);
   }
 
   async settleDeliveries(): Promise<void> {

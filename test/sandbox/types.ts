@@ -182,6 +182,8 @@ export interface WebhookDelivery {
   reply?: string;
   error?: string;
   at: number;
+  /** When the receiver's answer (or the failure) came. */
+  answeredAt?: number;
   fault?: WebhookFault;
 }
 
@@ -220,8 +222,8 @@ export interface Sandbox {
   /** Every delivery attempt so far, in the order they were made. */
   readonly deliveries: WebhookDelivery[];
   setWebhooks(settings: Partial<WebhookSettings>): void;
-  /** Sends an event again to every endpoint subscribed to it, correctly signed; resolves with the attempts. */
-  redeliver(eventId: string, account?: string): Promise<WebhookDelivery[]>;
+  /** Sends an event again to every endpoint subscribed to it (or only to `onlyEndpoint`), correctly signed; resolves with the attempts. */
+  redeliver(eventId: string, account?: string, onlyEndpoint?: string): Promise<WebhookDelivery[]>;
   /** Resolves when no delivery (and no retry) is pending. */
   settleDeliveries(): Promise<void>;
   requests: RecordedRequest[];

@@ -43,7 +43,8 @@ export interface StripeCall {
 	/**
 	 * More writes to this customer wait behind this one: its pacer turns come first, so that a customer with many
 	 * writes (a serial chain, the longest path of a run) keeps moving instead of queueing behind every other request.
-	 * Also so when writes from other executions wait for the customer's lock.
+	 * Also so when writes from other executions wait for the customer's lock. A request without a lane (a read the
+	 * trigger's execution waits for) is served first too.
 	 */
 	urgent?: boolean;
 	method: 'GET' | 'POST' | 'DELETE';
@@ -134,7 +135,7 @@ export class StripeClient {
 
 	async send(call: StripeCall): Promise<IDataObject> {
 		const { customerLane } = call;
-		if (customerLane === undefined) return await this.sendNow(call, false);
+		if (customerLane === undefined) return await this.sendNow(call, call.urgent === true);
 		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async (othersWaiting) => await this.sendNow(call, call.urgent === true || othersWaiting()));
 	}
 

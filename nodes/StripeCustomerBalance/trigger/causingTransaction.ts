@@ -5,6 +5,11 @@ import type { BalanceChange } from './balanceChanges';
 
 /** How many of the customer's newest transactions (not newer than the event) are looked at. */
 const LOOK_BACK = 20;
+/**
+ * Stripe has its answer by now; the execution waits for this lookup. Its turn in the account's pacer comes before a
+ * bulk run's requests (`urgent`), and a slow Stripe costs at most one retry.
+ */
+const LOOKUP_OPTIONS = { ...DEFAULT_CALL_OPTIONS, timeoutMs: 10_000, maxRetries: 1 };
 
 export interface CausingTransaction {
 	/** The transaction, or null when it cannot be told; `balanceTransactionNote` says why. */
@@ -30,7 +35,8 @@ export async function causingTransaction(
 			path: `/v1/customers/${encodeURIComponent(customerId)}/balance_transactions`,
 			params: { limit: LOOK_BACK, created: { lte: eventCreated } },
 			itemIndex: 0,
-			options: { ...DEFAULT_CALL_OPTIONS, timeoutMs: 20_000 },
+			urgent: true,
+			options: LOOKUP_OPTIONS,
 		});
 		transactions = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
 	} catch (error) {

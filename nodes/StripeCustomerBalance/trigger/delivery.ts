@@ -3,8 +3,8 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { StripeClient } from '../transport';
 import { balanceChangesOf, isObject, passesFilter, type Json } from './balanceChanges';
 import { causingTransaction } from './causingTransaction';
+import { acceptEvent, rememberInStaticData, type EndpointKey } from './deliveredEvents';
 import { readTriggerChoices } from './description';
-import { acceptEvent } from './deliveredEvents';
 import { endpointState } from './endpointLifecycle';
 import { verifySignature } from './signature';
 
@@ -20,8 +20,9 @@ function headerValue(context: IWebhookFunctions, name: string): string | undefin
 }
 
 /**
- * One delivery from Stripe: verified (else 401, no execution), claimed once per event id (a copy answers 200 so that
- * Stripe stops retrying, and starts nothing), then one item per balance change that passes the filter.
+ * One delivery from Stripe: verified (else 401, no execution), claimed once per event id and endpoint (a copy answers
+ * 200 so that Stripe stops retrying, and starts nothing), answered, and only then one item per balance change that
+ * passes the filter, with the transaction behind it looked up (see docs/TRIGGER.md, "Answering Stripe").
  */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const staticData = this.getWorkflowStaticData('node');
@@ -31,6 +32,8 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	const nowSeconds = Math.floor(Date.now() / 1000);
 	const verdict = verifySignature(rawBody, headerValue(this, 'stripe-signature'), endpoint?.secret, nowSeconds);
 	if (!verdict.valid) return answer(this, 401, { error: `Signature refused: ${verdict.reason}.` });
+	// A valid signature implies the secret, and so the endpoint, is known.
+	const endpointId = endpoint!.id;
 
 	let event: Json;
 	try {
@@ -50,11 +53,15 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 
 	// Before the claim: a key n8n cannot read fails the request (Stripe retries it) rather than lose the event.
 	const client = await StripeClient.connect(this);
-	const trigger = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id}`;
-	const acceptance = acceptEvent(trigger, event.id, event.created, staticData, nowSeconds);
+	const key: EndpointKey = { workflowId: this.getWorkflow().id ?? '', nodeId: this.getNode().id, endpointId };
+	// The test endpoint's copies are kept in the process only: n8n stops listening after the first, and deletes it.
+	const remembered = testing ? undefined : staticData;
+	const acceptance = acceptEvent(key, event.id, event.created, remembered, nowSeconds);
 	if (acceptance === 'alreadyDelivered') return answer(this, 200, { received: true, started: false, reason: 'event already delivered' });
 	if (acceptance === 'tooOld') return answer(this, 200, { received: true, started: false, reason: 'event older than the trigger remembers' });
 
+	// Claimed: Stripe hears 200 now, whatever the lookup below waits for (a bulk run may hold the account's pacer).
+	answer(this, 200, { received: true, started: true });
 	const data = event.data as Json;
 	const customer = data.object as Json;
 	const items: INodeExecutionData[] = [];
@@ -71,5 +78,7 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 			},
 		});
 	}
-	return { workflowData: [items] };
+	// n8n saves the static data as this request loaded it, once this returns: with the claims made meanwhile.
+	if (remembered) rememberInStaticData(key, remembered, Math.floor(Date.now() / 1000));
+	return { noWebhookResponse: true, workflowData: [items] };
 }

@@ -1,7 +1,8 @@
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
 
 import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, detailsOf } from '../transport';
+import { forgetDeliveredEvents } from './deliveredEvents';
 
 /** The only event a balance change shows up in. */
 export const BALANCE_EVENTS = ['customer.updated'];
@@ -23,13 +24,27 @@ export function endpointState(staticData: IDataObject, key: 'testEndpoint' | 'en
 	return state?.id && state.secret && state.url ? (state as EndpointState) : undefined;
 }
 
-/** Identifies the endpoints of one trigger node in Stripe, also those whose id and secret n8n lost (see reconcile). */
+/**
+ * This n8n instance's mark on the endpoints it creates. Several instances may share one Stripe account and even one
+ * workflow (the same example imported twice keeps its webhook id), so the webhook id alone proves nothing. The mark
+ * mixes n8n's instance id (from the instance's encryption key, the same in every process of a queue-mode cluster)
+ * with a random id kept in the node's static data (`instanceTag`): a copy of the workflow with its static data in
+ * another instance, or another instance with the same encryption key, gets a mark of its own.
+ */
+function instanceMark(context: IHookFunctions): string {
+	const staticData = context.getWorkflowStaticData('node');
+	if (typeof staticData.instanceTag !== 'string' || staticData.instanceTag === '') staticData.instanceTag = randomUUID();
+	return createHash('sha256').update(`${context.getInstanceId()}:${staticData.instanceTag as string}`).digest('base64url').slice(0, 24);
+}
+
+/** Identifies the endpoints of one trigger node of this instance in Stripe, also those whose id and secret n8n lost. */
 function ownerTag(context: IHookFunctions): Record<string, string> {
 	const node = context.getNode();
 	return {
 		n8n_trigger: 'stripeCustomerBalanceTrigger',
 		n8n_webhook_id: node.webhookId ?? node.id,
 		n8n_webhook_kind: context.getMode() === 'manual' ? 'test' : 'production',
+		n8n_instance: instanceMark(context),
 	};
 }
 
@@ -52,7 +67,17 @@ function explain(context: IHookFunctions, error: unknown): Error {
 	return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Every endpoint in the account that belongs to this trigger node: its URL, or its owner tag in the metadata. */
+/**
+ * Whether an endpoint is provably this trigger node's in this instance: its URL (only this instance receives there), or
+ * its owner tag with this instance's mark. Another instance's endpoint of the same workflow (same webhook id, another
+ * URL and mark) never is.
+ */
+export function isOwnEndpoint(endpoint: IDataObject, url: string, tag: Record<string, string>): boolean {
+	const metadata = (endpoint.metadata ?? {}) as Record<string, string>;
+	return endpoint.url === url || Object.entries(tag).every(([key, value]) => metadata[key] === value);
+}
+
+/** Every endpoint in the account that is this trigger node's in this instance (isOwnEndpoint). */
 async function endpointsOfThisTrigger(context: IHookFunctions, client: StripeClient, url: string): Promise<IDataObject[]> {
 	const tag = ownerTag(context);
 	const found: IDataObject[] = [];
@@ -66,11 +91,7 @@ async function endpointsOfThisTrigger(context: IHookFunctions, client: StripeCli
 			options,
 		});
 		const endpoints = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
-		for (const endpoint of endpoints) {
-			const metadata = (endpoint.metadata ?? {}) as Record<string, string>;
-			const tagged = Object.entries(tag).every(([key, value]) => metadata[key] === value);
-			if (endpoint.url === url || tagged) found.push(endpoint);
-		}
+		found.push(...endpoints.filter((endpoint) => isOwnEndpoint(endpoint, url, tag)));
 		if (page.has_more !== true || endpoints.length === 0) return found;
 		startingAfter = endpoints[endpoints.length - 1].id as string;
 	}
@@ -153,16 +174,22 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	const staticData = this.getWorkflowStaticData('node');
 	const key = stateKey(this);
+	const state = endpointState(staticData, key);
+	const trigger = { workflowId: this.getWorkflow().id ?? '', nodeId: this.getNode().id };
 	try {
 		const client = await StripeClient.connect(this);
-		const state = endpointState(staticData, key);
-		if (state) await deleteEndpoint(client, state.id);
-		for (const endpoint of await endpointsOfThisTrigger(this, client, webhookUrl(this))) {
+		const url = webhookUrl(this);
+		// The endpoint held is deleted only when it was made for this URL: static data copied from another instance
+		// names that instance's endpoint.
+		if (state && state.url === url) await deleteEndpoint(client, state.id);
+		for (const endpoint of await endpointsOfThisTrigger(this, client, url)) {
 			await deleteEndpoint(client, endpoint.id as string);
 		}
 	} catch {
 		// n8n goes on unpublishing; the endpoint is found by its URL or tag and deleted at the next publish.
 		return false;
+	} finally {
+		if (state) forgetDeliveredEvents({ ...trigger, endpointId: state.id });
 	}
 	delete staticData[key];
 	return true;

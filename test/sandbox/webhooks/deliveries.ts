@@ -116,6 +116,7 @@ export class WebhookDispatcher {
         if (fault) record.fault = fault;
         this.deliveries.push(record);
         const outcome = await post(endpoint.url, body, signature);
+        record.answeredAt = Date.now();
         record.status = outcome.status;
         if (outcome.reply !== undefined) record.reply = outcome.reply;
         if (outcome.error !== undefined) record.error = outcome.error;

@@ -20,8 +20,9 @@ export class StripeCustomerBalance implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		// The canvas line under the node's name, in words; version 2's Create says which way the money moves.
+		// Options > Check Only says so first: such a run can never be taken for one that moves money.
 		subtitle:
-			'={{ {"credit": "Credit customer balance", "debit": "Debit customer balance"}[$parameter["operation"] === "create" && $parameter["direction"]] || {"create": "Create balance transaction", "get": "Get balance transaction", "getAll": "Get many balance transactions", "update": "Update balance transaction", "getBalance": "Get balance"}[$parameter["operation"]] }}',
+			'={{ ($parameter["options"] && $parameter["options"]["checkOnly"] === true ? "Check only, sends nothing: " : "") + ({"credit": "Credit customer balance", "debit": "Debit customer balance"}[$parameter["operation"] === "create" && $parameter["direction"]] || {"create": "Create balance transaction", "get": "Get balance transaction", "getAll": "Get many balance transactions", "update": "Update balance transaction", "getBalance": "Get balance"}[$parameter["operation"]]) }}',
 		description: 'Credit, debit and read a Stripe customer\'s balance, the customer named by ID or by email; find customers by email or search. Safely: idempotent, retried and rate limited.',
 		defaults: { name: 'Stripe Customer Balance' },
 		usableAsTool: true,

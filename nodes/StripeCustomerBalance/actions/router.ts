@@ -13,6 +13,7 @@ import { processPreparation } from '../execution/preparationTurns';
 import { JobRunner, type Job } from '../execution/runJobs';
 import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson, isAlreadySent } from '../transport';
 import { InvalidInput, positiveInteger } from '../validation';
+import { CheckOnlyRun, readCheckOnly } from './checkOnly';
 import { customerLane, readOptions } from './common';
 import { CustomerLookup, type ResolvedCustomer } from './customerLookup';
 import { ParameterReader } from './parameters';
@@ -136,12 +137,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const parameters = new ParameterReader(this);
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
+	let checkRun: CheckOnlyRun | undefined;
 	try {
 		settings = executionSettings(parameters);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
 			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
 		});
+		if (readCheckOnly(parameters)) checkRun = new CheckOnlyRun(client);
 	} catch (error) {
 		const wrapped = itemError(this, error, 0);
 		if (!continueOnFail) throw wrapped;
@@ -151,11 +154,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const lookup = new CustomerLookup(client);
 	const jobOf = (item: PreparedItem, resolved: ResolvedCustomer | undefined): Job<IDataObject[]> => {
-		const lane = item.customer?.writes && resolved ? customerLane(resolved.id, item.customer.options) : undefined;
+		// Check Only sends no write, so its items need no customer lane.
+		const check = item.customer?.writes ? checkRun : undefined;
+		const lane = item.customer?.writes && resolved && !check ? customerLane(resolved.id, item.customer.options) : undefined;
 		return {
 			lane,
 			run: async ({ laneBacklog }) => {
-				const output = await item.run(client, { customerId: resolved?.id ?? '', lane, urgent: laneBacklog, lookup });
+				const turn = { customerId: resolved?.id ?? '', lane, urgent: laneBacklog, lookup };
+				const output = check ? await check.check(item, turn) : await item.run(client, turn);
 				return resolved?.chosen ? output.map((json) => ({ ...json, customerChosen: resolved.chosen as unknown as IDataObject })) : output;
 			},
 		};
@@ -214,6 +220,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		else fail(result.error, itemIndex);
 	});
 	if (alreadySent.size > 0) throw alreadySentError(alreadySent);
+	checkRun?.addBalancesAfter(results.map((result) => (result?.ok ? result.value : undefined)));
 	return [
 		items.flatMap((_, itemIndex): INodeExecutionData[] => {
 			const failure = failures.get(itemIndex);

@@ -103,14 +103,9 @@ export class CheckOnlyRun {
 			first = { itemIndex, read: this.readCustomer(id, options, itemIndex) };
 			this.customers.set(key, first);
 		}
-		let customer: IDataObject;
-		try {
-			customer = await first.read;
-		} catch (error) {
-			// The read failed (e.g. no such customer): each item gets an error of its own, as each real write would.
-			if (first.itemIndex === itemIndex) throw error;
-			customer = await this.readCustomer(id, options, itemIndex);
-		}
+		// When the read failed (e.g. no such customer), each item gets an error of its own, as each real write would.
+		const customer =
+			first.itemIndex === itemIndex ? await first.read : await first.read.catch(async () => await this.readCustomer(id, options, itemIndex));
 		if (customer.deleted === true) {
 			throw new NodeOperationError(this.client.node, `Stripe customer ${id} was deleted (Customer, item ${itemIndex})`, {
 				itemIndex,

@@ -3,7 +3,11 @@
  * write described and never sent; then the real run with the same input sends exactly the described requests.
  * Runs the built node in n8n's engine against the local Stripe sandbox, whose request log is the door checked.
  */
+import { Workflow, type INode } from 'n8n-workflow';
+
 import { StripeCustomerBalance } from '../nodes/StripeCustomerBalance/StripeCustomerBalance.node';
+import { NODE_TYPE, loadedPackage } from './engine';
+import { nodeTypes } from './engine/registry';
 import { byId, createFromItem, runStripe, useSandbox, writesTo, type Sandbox } from './support';
 
 const sandbox = useSandbox();
@@ -210,5 +214,23 @@ describe('check only (send nothing)', () => {
 			.filter((property) => property.name === 'options' && property.options?.some((option) => option.name === 'checkOnly'))
 			.flatMap((property) => property.displayOptions?.show?.operation ?? []);
 		expect([...new Set(offeredBy)].sort()).toEqual(['create', 'update']);
+	});
+});
+
+describe('the canvas subtitle', () => {
+	const description = loadedPackage().nodeDescription(NODE_TYPE);
+	function subtitle(parameters: Record<string, unknown>, typeVersion = 2): unknown {
+		const node: INode = { id: 'n1', name: 'Stripe', type: NODE_TYPE, typeVersion, position: [0, 0], parameters: parameters as INode['parameters'] };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		return workflow.expression.getSimpleParameterValue(node, description.subtitle, 'internal', {});
+	}
+
+	it('says "Check only, sends nothing" first when the option is on, at both versions, and nothing more when it is off', () => {
+		const create = { resource: 'customerBalanceTransaction', operation: 'create' };
+		expect(subtitle({ ...create, direction: 'credit', options: { checkOnly: true } })).toBe('Check only, sends nothing: Credit customer balance');
+		expect(subtitle({ ...create, options: { checkOnly: true } }, 1)).toBe('Check only, sends nothing: Create balance transaction');
+		expect(subtitle({ ...create, operation: 'update', options: { checkOnly: true } })).toBe('Check only, sends nothing: Update balance transaction');
+		expect(subtitle({ ...create, direction: 'credit', options: { checkOnly: false } })).toBe('Credit customer balance');
+		expect(subtitle({ ...create, direction: 'credit', options: {} })).toBe('Credit customer balance');
 	});
 });

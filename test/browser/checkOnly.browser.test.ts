@@ -61,6 +61,8 @@ it('the canvas says "Check only, sends nothing"; the panel shows the control; a 
 	await output.getByTestId('radio-button-json').click();
 	await output.getByTestId('ndv-data-container').getByText('"checkOnly"').first().waitFor();
 	expect((await output.getByTestId('ndv-data-container').innerText()).replace(/\s+/g, ' ')).toContain('"checkOnly": true');
+	// The picture shows the control itself (under Options) beside the output.
+	await ndv.getByText('Check Only (Send Nothing)').first().scrollIntoViewIfNeeded();
 	await page().mouse.move(0, 0);
 	await page().evaluate('document.fonts.ready.then(() => new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn))))');
 	await ndv.screenshot({ path: join(IMAGES, 'check-only.png'), animations: 'disabled', style: '.el-notification { display: none !important; }' });

@@ -1,8 +1,8 @@
-import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { CallOptions, StripeCall, StripeClient } from '../transport';
-import { customerLane, readOptions } from './common';
-import type { ParameterReader } from './parameters';
+import { InvalidInput } from '../validation';
+import { customerLane } from './common';
 import type { PreparedItem, StripeSender, Turn } from './types';
 
 /**
@@ -21,9 +21,20 @@ export const checkOnlyOption: INodeProperties = {
 		'Whether to only check the items and output, for each, the request a real run would send (method, path, body, Idempotency Key), its customer and, for Create, the balance now and after. Customers are looked up and read; nothing is written to Stripe. Turn it off to run for real.',
 };
 
-/** Read once per execution (from the first item): a run is all check-only or all real. */
-export function readCheckOnly(parameters: ParameterReader): boolean {
-	return readOptions(parameters, 0).checkOnly === true;
+/**
+ * Read once per execution, as saved in the workflow: a run is all check-only or all real. An expression (data, or an AI
+ * agent's `$fromAI()`) is refused before anything is sent: whether a run writes is the workflow's choice alone.
+ */
+export function readCheckOnly(context: IExecuteFunctions): boolean {
+	const options = context.getNode().parameters.options;
+	const value = typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as IDataObject).checkOnly : undefined;
+	if (value === undefined || value === false) return false;
+	if (value === true) return true;
+	throw new InvalidInput(
+		'Check Only (Send Nothing)',
+		`${JSON.stringify(value)} is neither on nor off`,
+		"It takes no expression: whether a run writes to Stripe is the workflow's choice, never the data's or an AI agent's. Turn it on or off in the node's Options.",
+	);
 }
 
 /** The customer's balance in one currency, Stripe's sign (negative is credit), as a transaction in it would start from. */

@@ -144,7 +144,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
 			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
 		});
-		if (readCheckOnly(parameters)) checkRun = new CheckOnlyRun(client);
+		if (readCheckOnly(this)) checkRun = new CheckOnlyRun(client);
 	} catch (error) {
 		const wrapped = itemError(this, error, 0);
 		if (!continueOnFail) throw wrapped;

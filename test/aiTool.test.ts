@@ -108,3 +108,25 @@ describe('Stripe Customer Balance as an AI Agent tool', () => {
 		expect(sandbox().requests).toHaveLength(0);
 	});
 });
+
+describe('Check Only in an AI Agent tool', () => {
+	it('a tool the builder set to Check Only lets the agent preview a credit: the request it would send, and nothing written', async () => {
+		const jane = sandbox().createCustomer({ email: 'jane@example.com', name: 'Jane' });
+		const preview = { ...toolParametersV2, options: { checkOnly: true } };
+		const call = await callTool({ customer_id: jane.id, direction: 'credit', amount: 10, currency: 'EUR', reason: 'Goodwill' }, preview, 2);
+		expect(call.schema).not.toHaveProperty('checkOnly');
+		expect(call.response).toEqual([
+			expect.objectContaining({ checkOnly: true, method: 'POST', body: 'amount=-1000&currency=eur&description=Goodwill', balanceNow: 0, balanceAfter: -1000 }),
+		]);
+		expect(sandbox().requests.filter((request) => request.method === 'POST')).toHaveLength(0);
+		expect(sandbox().customer(jane.id)?.balance).toBe(0);
+	});
+
+	it('the agent cannot switch it: Check Only from $fromAI() is refused before anything is sent', async () => {
+		const jane = sandbox().createCustomer({ email: 'jane@example.com' });
+		const agentChooses = { ...toolParametersV2, options: { checkOnly: "={{ $fromAI('check_only', 'Whether to only check', 'boolean') }}" } };
+		const call = await callTool({ customer_id: jane.id, direction: 'credit', amount: 10, currency: 'EUR', reason: 'x', check_only: false }, agentChooses, 2);
+		expect(JSON.stringify(call.response)).toMatch(/Invalid Check Only \(Send Nothing\) in item 0: .* is neither on nor off/);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+});

@@ -286,6 +286,8 @@ export interface StripeOptions {
 	amountFormat?: 'smallestUnit' | 'decimal';
 	direction?: 'signed' | 'credit' | 'debit';
 	expand?: string[];
+	/** Create and Update: Check Only (Send Nothing). */
+	checkOnly?: boolean;
 }
 
 /** Parameters of each operation of the node. Strings may be expressions ('={{ … }}'). */

@@ -14,6 +14,7 @@ import { JobRunner, type Job } from '../execution/runJobs';
 import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson, isAlreadySent } from '../transport';
 import { choice } from '../choices';
 import { InvalidInput, positiveInteger } from '../validation';
+import { CheckOnlyRun, readCheckOnly } from './checkOnly';
 import { customerLane } from './common';
 import { CustomerLookup, type ResolvedCustomer } from './customerLookup';
 import { propertiesOf, resourceField } from './description';
@@ -142,12 +143,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const parameters = new ParameterReader(this, propertiesOf(resource, operationName, this.getNode().typeVersion));
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
+	let checkRun: CheckOnlyRun | undefined;
 	try {
 		settings = executionSettings(this);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
 			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
 		});
+		if (readCheckOnly(this)) checkRun = new CheckOnlyRun(client);
 	} catch (error) {
 		const wrapped = itemError(this, error, 0);
 		if (!continueOnFail) throw wrapped;
@@ -157,11 +160,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const lookup = new CustomerLookup(client);
 	const jobOf = (item: PreparedItem, resolved: ResolvedCustomer | undefined): Job<IDataObject[]> => {
-		const lane = item.customer?.writes && resolved ? customerLane(resolved.id, item.customer.options) : undefined;
+		// Check Only sends no write, so its items need no customer lane.
+		const check = item.customer?.writes ? checkRun : undefined;
+		const lane = item.customer?.writes && resolved && !check ? customerLane(resolved.id, item.customer.options) : undefined;
 		return {
 			lane,
 			run: async ({ laneBacklog }) => {
-				const output = await item.run(client, { customerId: resolved?.id ?? '', lane, urgent: laneBacklog, lookup });
+				const turn = { customerId: resolved?.id ?? '', lane, urgent: laneBacklog, lookup };
+				const output = check ? await check.check(item, turn) : await item.run(client, turn);
 				return resolved?.chosen ? output.map((json) => ({ ...json, customerChosen: resolved.chosen as unknown as IDataObject })) : output;
 			},
 		};
@@ -221,6 +227,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		else fail(result.error, itemIndex);
 	});
 	if (alreadySent.size > 0) throw alreadySentError(alreadySent);
+	checkRun?.addBalancesAfter(results.map((result) => (result?.ok ? result.value : undefined)));
 	return [
 		items.flatMap((_, itemIndex): INodeExecutionData[] => {
 			const failure = failures.get(itemIndex);

@@ -16,11 +16,14 @@ export interface Turn {
 	lookup: CustomerLookup;
 }
 
+/** What an item's run talks to Stripe through: the StripeClient, or Check Only's stand-in that sends no write. */
+export type StripeSender = Pick<StripeClient, 'send' | 'node'>;
+
 /** One item's validated work: nothing is sent until `run`. */
 export interface PreparedItem {
 	/** The customer the item is about: an id at once, an email resolved before the item gets its lane. */
 	customer?: { ref: CustomerRef; options: CallOptions; writes: boolean };
-	run: (client: StripeClient, turn: Turn) => Promise<IDataObject[]>;
+	run: (client: StripeSender, turn: Turn) => Promise<IDataObject[]>;
 }
 
 export interface Operation {

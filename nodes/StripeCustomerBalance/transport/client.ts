@@ -139,7 +139,11 @@ export class StripeClient {
 		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async (othersWaiting) => await this.sendNow(call, call.urgent === true || othersWaiting()));
 	}
 
-	private async sendNow(call: StripeCall, urgentAtFirst: boolean): Promise<IDataObject> {
+	/**
+	 * The request `send` would make for this call, without making it: what Check Only shows. Built by the same code as
+	 * the real send, so the two can never differ. Carries no credential (n8n adds the Authorization header on sending).
+	 */
+	describe(call: StripeCall): IHttpRequestOptions & { headers: Record<string, string> } {
 		const { method, path, itemIndex, options } = call;
 		const encoded = encodeForm(call.params ?? {});
 		const url = `${this.baseUrl}${path}${method === 'GET' && encoded ? `?${encoded}` : ''}`;
@@ -149,7 +153,7 @@ export class StripeClient {
 			headers['Content-Type'] = 'application/x-www-form-urlencoded';
 			headers['Idempotency-Key'] = options.idempotencyKey ?? this.derivedKey(itemIndex, method, options.stripeAccount);
 		}
-		const request: IHttpRequestOptions = {
+		return {
 			method,
 			url,
 			headers,
@@ -158,6 +162,12 @@ export class StripeClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
+	}
+
+	private async sendNow(call: StripeCall, urgentAtFirst: boolean): Promise<IDataObject> {
+		const { itemIndex, options } = call;
+		const request = this.describe(call);
+		const { headers } = request;
 		const pacer = this.pacer(options.stripeAccount);
 		const waitUntil = Date.now() + options.timeoutMs;
 

@@ -12,6 +12,7 @@ import {
 	readMetadata,
 	readOptions,
 } from '../common';
+import { checkOnlyOption } from '../checkOnly';
 import type { Operation } from '../types';
 import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, withDirection } from './amountFields';
 
@@ -51,8 +52,8 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{ ...optionsCollection(['amountFormat', 'direction', ...SHARED_OPTIONS]), displayOptions: { show: VERSION_1 } },
-	{ ...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten]), displayOptions: { show: FROM_VERSION_2 } },
+	{ ...optionsCollection(['amountFormat', 'direction', ...SHARED_OPTIONS], [checkOnlyOption]), displayOptions: { show: VERSION_1 } },
+	{ ...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption]), displayOptions: { show: FROM_VERSION_2 } },
 ];
 
 export const description = updateDisplayOptions(

@@ -11,6 +11,7 @@ import {
 	readMetadata,
 	readOptions,
 } from '../common';
+import { checkOnlyOption } from '../checkOnly';
 import type { Operation } from '../types';
 import { transactionIdField } from './get.operation';
 
@@ -29,7 +30,7 @@ const properties: INodeProperties[] = [
 			metadataField,
 		],
 	},
-	optionsCollection(['expand', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['expand', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond'], [checkOnlyOption]),
 ];
 
 export const description = updateDisplayOptions(

@@ -14,8 +14,10 @@
  *                                                                                -> bound 20 s (rate limit)
  *   (h) 1,000 credits By Email over 100 distinct emails (mixed case), 100 ms, 100/s -> bound 11 s (1,100 requests: one
  *       lookup per email, then the credits)
+ *   (i) CPU per webhook execution in one real n8n (bench/perExecution.ts): Webhook -> the node (v1, v2) vs Webhook ->
+ *       HTTP Request node, over Webhook -> No Operation; 300 executions each, 10 at a time -> node / HTTP Request <= 1.0x
  *
- * Options: --only a,b,c,sweep,d,e,f,g,h (default: all); --hog: a CPU hog keeps one core busy throughout (the load of
+ * Options: --only a,b,c,sweep,d,e,f,g,h,i (default: all); --profile: V8 CPU profiles of n8n during (i); --hog: a CPU hog keeps one core busy throughout (the load of
  * a busy n8n host, under which requests reach Stripe bunched). Results: stdout and bench-results/latest.md (+ latest.json).
  * A benchmark, not a test: missed targets are reported (exit code 0); the exit code is 1 only if the bench breaks.
  */
@@ -30,6 +32,7 @@ import { machine, formatFailures, perSecond, ratio, seconds, table } from './ben
 import { RemoteSandbox } from '../test/sandbox/remote';
 import { twoExecutionsAtOnce, webhookBurstInN8n, type BetweenResult } from './bench/betweenExecutions';
 import { queueModeBench } from './bench/queueMode';
+import { describePerExecution, perExecutionCpu } from './bench/perExecution';
 
 // The node's default (actions/router.ts), from the build the bench runs: the SDK gets the same concurrency.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -412,7 +415,7 @@ async function scenarioD(sandbox: RemoteSandbox): Promise<CpuResult[]> {
 
 function parseOnly(): Set<string> {
 	const index = process.argv.findIndex((arg) => arg.startsWith('--only'));
-	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f', 'g', 'h']);
+	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f', 'g', 'h', 'i']);
 	const arg = process.argv[index];
 	return new Set((arg.includes('=') ? arg.split('=')[1] : (process.argv[index + 1] ?? '')).split(','));
 }
@@ -608,6 +611,18 @@ async function main(): Promise<void> {
 			between.push(result);
 			log(`  ${summary(result)}`);
 		}
+	}
+
+	if (only.has('i')) {
+		log('\n(i) CPU per webhook execution in one real n8n: the node (versions 1 and 2) against the HTTP Request node');
+		const profileDir = process.argv.includes('--profile') ? path.resolve(__dirname, '..', 'bench-results', 'profiles') : undefined;
+		const result = await perExecutionCpu({ profileDir });
+		const lines = describePerExecution(result);
+		lines.forEach((line) => log(line));
+		notes.push(`(i) ${lines.join(' ')}`);
+		const worst = Math.max(result.ratioV1, result.ratioV2);
+		targets.push({ name: '(i)', pass: worst <= 1, text: `node / HTTP Request node, CPU added per webhook execution: v1 ${result.ratioV1.toFixed(2)}x, v2 ${result.ratioV2.toFixed(2)}x (target <= 1.00x)` });
+		if (profileDir) log(`  V8 CPU profiles of n8n in ${profileDir} (summarise: tsx scripts/bench/summarizeProfile.ts <file>)`);
 	}
 
 	const text = renderMarkdown(started, machineLines, sweepCells, cpu, between);

@@ -6,8 +6,8 @@
  *   v1     X = this node, version 1, Create: one credit, customer by id, amount/currency/description by expression
  *   v2     X = the same with version 2 (Direction: Credit, amount as written)
  *   http   X = n8n's HTTP Request node posting the same form to the same sandbox (Bearer header, form body by expression)
- * Each variant gets `executions` webhook calls, `concurrency` at a time, in rounds interleaved between the variants
- * (the order rotating each round), against a sandbox that answers at once with no limit. CPU is n8n's: utime + stime
+ * Each variant gets `executions` webhook calls, `concurrency` at a time, in 12 rounds interleaved between the variants
+ * (orders from a Latin square), against a sandbox that answers at once with no limit. CPU is n8n's: utime + stime
  * of every process in n8n's process group (/proc), read before and after each block of calls.
  *
  *   npm run bench -- --only i                 # 300 executions per variant, 10 at a time
@@ -50,6 +50,8 @@ export interface PerExecutionResult {
 	written: Record<Variant, number>;
 	ratioV1: number;
 	ratioV2: number;
+	/** The ratios of each round on its own (the spread says how much the machine's load moved the pooled ratio). */
+	roundRatios: Array<{ v1: number; v2: number }>;
 	loadAverage: string;
 }
 
@@ -73,6 +75,17 @@ function groupCpuMs(pgid: number): number {
 	}
 	return (ticks * 1000) / CLK_TCK;
 }
+
+/** A Latin square of the four variants: over 4 rounds each runs once in each place and once after each other one. */
+const ORDERS: Variant[][] = [
+	['floor', 'v1', 'v2', 'http'],
+	['v1', 'http', 'floor', 'v2'],
+	['v2', 'floor', 'http', 'v1'],
+	['http', 'v2', 'v1', 'floor'],
+];
+
+/** After a block of calls, until n8n has saved the last executions; the same wait for every variant. */
+const SETTLE_MS = 500;
 
 const PATHS: Record<Variant, string> = { floor: 'cpu-floor', v1: 'cpu-node-v1', v2: 'cpu-node-v2', http: 'cpu-http-request' };
 
@@ -144,7 +157,7 @@ async function calls(url: string, variant: Variant, customers: string[], first: 
 export async function perExecutionCpu(options: { executions?: number; concurrency?: number; rounds?: number; profileDir?: string } = {}): Promise<PerExecutionResult> {
 	const executions = options.executions ?? 300;
 	const concurrency = options.concurrency ?? 10;
-	const rounds = options.rounds ?? 10;
+	const rounds = options.rounds ?? 12;
 	const perRound = Math.ceil(executions / rounds);
 	const sandbox = await startSandbox({ host: '127.0.0.1', faults: { latencyMs: 0, rateLimitPerSecond: null, lockTimeouts: false } });
 	registerSecret(sandbox.secretKey);
@@ -169,13 +182,21 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 			const failed: Record<Variant, number> = { floor: 0, v1: 0, v2: 0, http: 0 };
 			// Warm-up: n8n compiles and caches on the first executions of a workflow.
 			for (const variant of VARIANTS) await calls(server.url, variant, customers[variant], 1_000_000, perRound, concurrency);
+			const roundRatios: PerExecutionResult['roundRatios'] = [];
 			for (let round = 0; round < rounds; round++) {
-				const order = VARIANTS.map((_, index) => VARIANTS[(index + round) % VARIANTS.length]);
+				// Each variant in each place equally often, and after each of the others (n8n finishes an execution's
+				// bookkeeping after its reply: what a block leaves behind must not always land on the same next one).
+				const order = ORDERS[round % ORDERS.length];
+				const spent: Record<Variant, number> = { floor: 0, v1: 0, v2: 0, http: 0 };
 				for (const variant of order) {
 					const before = groupCpuMs(pgid);
 					failed[variant] += await calls(server.url, variant, customers[variant], round * perRound, perRound, concurrency);
-					cpu[variant] += groupCpuMs(pgid) - before;
+					await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+					spent[variant] = groupCpuMs(pgid) - before;
+					cpu[variant] += spent[variant];
 				}
+				const http = spent.http - spent.floor;
+				roundRatios.push({ v1: (spent.v1 - spent.floor) / http, v2: (spent.v2 - spent.floor) / http });
 			}
 			const done = perRound * rounds;
 			const written: Record<Variant, number> = { floor: 0, v1: 0, v2: 0, http: 0 };
@@ -192,6 +213,7 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 				written,
 				ratioV1: (cpuMs.v1 - cpuMs.floor) / http,
 				ratioV2: (cpuMs.v2 - cpuMs.floor) / http,
+				roundRatios,
 				loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / '),
 			};
 		} finally {
@@ -211,6 +233,7 @@ export function describePerExecution(result: PerExecutionResult): string[] {
 		`${result.executions} executions per variant, ${result.concurrency} at a time, rounds interleaved; n8n's CPU (its process group) per execution:`,
 		`  floor (Webhook -> No Operation) ${ms(result.cpuMs.floor)}; adds over it: node v1 ${ms(added('v1'))}, node v2 ${ms(added('v2'))}, HTTP Request ${ms(added('http'))}`,
 		`  ratio node / HTTP Request: version 1 ${result.ratioV1.toFixed(2)}x, version 2 ${result.ratioV2.toFixed(2)}x (target <= 1.00x)`,
+		`  per round (v1 / v2): ${result.roundRatios.map((round) => `${round.v1.toFixed(2)} / ${round.v2.toFixed(2)}`).join(', ')}`,
 		`  failed calls: ${VARIANTS.map((variant) => `${variant} ${result.failed[variant]}`).join(', ')}; credits written: v1 ${result.written.v1}, v2 ${result.written.v2}, http ${result.written.http} (of ${result.executions} each); load average at the end ${result.loadAverage}`,
 	];
 }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeParameters } from 'n8n-workflow';
 
 function containsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
@@ -15,15 +15,19 @@ export class ParameterReader {
 	private readonly constants = new Map<string, unknown>();
 	/** The node's version (the one place it is read): what a saved workflow's parameters mean depends on it. */
 	readonly nodeVersion: number;
+	/** The parameters as saved (n8n's `getNode()` deep-copies the whole node on every call). */
+	private readonly saved: INodeParameters;
 
 	constructor(private readonly context: IExecuteFunctions) {
-		this.nodeVersion = context.getNode().typeVersion;
+		const node = context.getNode();
+		this.nodeVersion = node.typeVersion;
+		this.saved = node.parameters;
 	}
 
 	get(name: string, itemIndex: number, fallback?: unknown): unknown {
 		if (this.constants.has(name)) return this.constants.get(name);
 		const value = this.context.getNodeParameter(name, itemIndex, fallback) as unknown;
-		if (!containsExpression(this.context.getNode().parameters[name])) this.constants.set(name, value);
+		if (!containsExpression(this.saved[name])) this.constants.set(name, value);
 		return value;
 	}
 }

@@ -77,6 +77,15 @@ function idempotencyScope(context: IExecuteFunctions): string {
 	return nodeContext.idempotencyScope as string;
 }
 
+/**
+ * The node's run index in this execution. n8n's execution contexts hold it (n8n-core 1.x and 2.x); asking the workflow
+ * data proxy for `$runIndex` builds the whole proxy (every `$` variable) on each execution for that one number.
+ */
+function runIndexOf(context: IExecuteFunctions): number {
+	const held = (context as IExecuteFunctions & { runIndex?: unknown }).runIndex;
+	return typeof held === 'number' ? held : context.getWorkflowDataProxy(0).$runIndex;
+}
+
 /** "3", "0-18 and 21-29": item indexes (ascending) as ranges. */
 function itemRanges(indexes: number[]): string {
 	const ranges: string[] = [];
@@ -119,8 +128,9 @@ function executionSettings(parameters: ParameterReader): { concurrency: number; 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0) as string;
+	const parameters = new ParameterReader(this);
+	const resource = parameters.get('resource', 0) as string;
+	const operationName = parameters.get('operation', 0) as string;
 	const operation = operationsByResource[resource]?.[operationName];
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
@@ -133,14 +143,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		failures.set(itemIndex, errorItem(this, wrapped, itemIndex));
 	};
 
-	const parameters = new ParameterReader(this);
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
 	try {
 		settings = executionSettings(parameters);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
-			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
+			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, runIndexOf(this)),
 		});
 	} catch (error) {
 		const wrapped = itemError(this, error, 0);

@@ -226,6 +226,12 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 	}
 }
 
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 export function describePerExecution(result: PerExecutionResult): string[] {
 	const ms = (value: number) => `${value.toFixed(1)} ms`;
 	const added = (variant: Variant) => result.cpuMs[variant] - result.cpuMs.floor;
@@ -233,6 +239,7 @@ export function describePerExecution(result: PerExecutionResult): string[] {
 		`${result.executions} executions per variant, ${result.concurrency} at a time, rounds interleaved; n8n's CPU (its process group) per execution:`,
 		`  floor (Webhook -> No Operation) ${ms(result.cpuMs.floor)}; adds over it: node v1 ${ms(added('v1'))}, node v2 ${ms(added('v2'))}, HTTP Request ${ms(added('http'))}`,
 		`  ratio node / HTTP Request: version 1 ${result.ratioV1.toFixed(2)}x, version 2 ${result.ratioV2.toFixed(2)}x (target <= 1.00x)`,
+		`  median of the rounds' ratios (less swayed by a round the machine disturbed): version 1 ${median(result.roundRatios.map((round) => round.v1)).toFixed(2)}x, version 2 ${median(result.roundRatios.map((round) => round.v2)).toFixed(2)}x`,
 		`  per round (v1 / v2): ${result.roundRatios.map((round) => `${round.v1.toFixed(2)} / ${round.v2.toFixed(2)}`).join(', ')}`,
 		`  failed calls: ${VARIANTS.map((variant) => `${variant} ${result.failed[variant]}`).join(', ')}; credits written: v1 ${result.written.v1}, v2 ${result.written.v2}, http ${result.written.http} (of ${result.executions} each); load average at the end ${result.loadAverage}`,
 	];

@@ -227,7 +227,8 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 }
 
 function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
+	// A round in which the HTTP Request node's blocks measured no more than the floor's has no ratio (Infinity, NaN).
+	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
 	const middle = Math.floor(sorted.length / 2);
 	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -17,7 +17,10 @@
  *   (i) the balance trigger answers Stripe's deliveries while one execution of 1,000 credits saturates the same
  *       account's pacer in the same n8n process (bench/triggerUnderLoad.ts)           -> every answer within 2 s
  *
- * Options: --only a,b,c,sweep,d,e,f,g,h,i (default: all); --hog: a CPU hog keeps one core busy throughout (the load of
+ *   (j) CPU per webhook execution in one real n8n (bench/perExecution.ts): Webhook -> the node (v1, v2) vs Webhook ->
+ *       HTTP Request node, over Webhook -> No Operation; 300 executions each, 10 at a time -> node / HTTP Request <= 1.0x
+ *
+ * Options: --only a,b,c,sweep,d,e,f,g,h,i,j (default: all); --profile: V8 CPU profiles of n8n during (j); --hog: a CPU hog keeps one core busy throughout (the load of
  * a busy n8n host, under which requests reach Stripe bunched). Results: stdout and bench-results/latest.md (+ latest.json).
  * A benchmark, not a test: missed targets are reported (exit code 0); the exit code is 1 only if the bench breaks.
  */
@@ -33,6 +36,7 @@ import { RemoteSandbox } from '../test/sandbox/remote';
 import { twoExecutionsAtOnce, webhookBurstInN8n, type BetweenResult } from './bench/betweenExecutions';
 import { queueModeBench } from './bench/queueMode';
 import { triggerUnderBulkRun } from './bench/triggerUnderLoad';
+import { describePerExecution, perExecutionCpu } from './bench/perExecution';
 
 // The node's default (actions/router.ts), from the build the bench runs: the SDK gets the same concurrency.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -415,7 +419,7 @@ async function scenarioD(sandbox: RemoteSandbox): Promise<CpuResult[]> {
 
 function parseOnly(): Set<string> {
 	const index = process.argv.findIndex((arg) => arg.startsWith('--only'));
-	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f', 'g', 'h', 'i']);
+	if (index === -1) return new Set(['a', 'b', 'c', 'sweep', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
 	const arg = process.argv[index];
 	return new Set((arg.includes('=') ? arg.split('=')[1] : (process.argv[index + 1] ?? '')).split(','));
 }
@@ -616,6 +620,18 @@ async function main(): Promise<void> {
 			between.push(result);
 			log(`  ${summary(result)}`);
 		}
+	}
+
+	if (only.has('j')) {
+		log('\n(j) CPU per webhook execution in one real n8n: the node (versions 1 and 2) against the HTTP Request node');
+		const profileDir = process.argv.includes('--profile') ? path.resolve(__dirname, '..', 'bench-results', 'profiles') : undefined;
+		const result = await perExecutionCpu({ profileDir });
+		const lines = describePerExecution(result);
+		lines.forEach((line) => log(line));
+		notes.push(`(j) ${lines.join(' ')}`);
+		const worst = Math.max(result.ratioV1, result.ratioV2);
+		targets.push({ name: '(j)', pass: worst <= 1, text: `node / HTTP Request node, CPU added per webhook execution: v1 ${result.ratioV1.toFixed(2)}x, v2 ${result.ratioV2.toFixed(2)}x (target <= 1.00x)` });
+		if (profileDir) log(`  V8 CPU profiles of n8n in ${profileDir} (summarise: tsx scripts/bench/summarizeProfile.ts <file>)`);
 	}
 
 	const text = renderMarkdown(started, machineLines, sweepCells, cpu, between);

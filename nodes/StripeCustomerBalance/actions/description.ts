@@ -39,7 +39,15 @@ export function belongsTo(property: INodeProperties, resource: string, operation
 	return !versions || versions.some((condition) => versionMatches(condition, version));
 }
 
+const propertiesByOperation = new Map<string, INodeProperties[]>();
+
 /** The parameters that belong to one operation at one node version (their other display rules left aside). */
 export function propertiesOf(resource: string, operation: string | undefined, version: number): INodeProperties[] {
-	return properties.filter((property) => belongsTo(property, resource, operation, version));
+	const key = `${resource}/${operation ?? ''}/${version}`;
+	let found = propertiesByOperation.get(key);
+	if (!found) {
+		found = properties.filter((property) => belongsTo(property, resource, operation, version));
+		propertiesByOperation.set(key, found);
+	}
+	return found;
 }

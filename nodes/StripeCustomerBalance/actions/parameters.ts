@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { checkedChoices, fieldsWithChoices } from '../choices';
 
@@ -19,13 +19,17 @@ export class ParameterReader {
 	private readonly choiceFields = new Map<string, INodeProperties>();
 	/** The node's version (the one place it is read): what a saved workflow's parameters mean depends on it. */
 	readonly nodeVersion: number;
+	/** The parameters as saved (n8n's `getNode()` deep-copies the whole node on every call). */
+	private readonly saved: INodeParameters;
 
 	/** `properties`: the parameters of the operation being run, at this node version. */
 	constructor(
 		private readonly context: IExecuteFunctions,
 		properties: INodeProperties[] = [],
 	) {
-		this.nodeVersion = context.getNode().typeVersion;
+		const node = context.getNode();
+		this.nodeVersion = node.typeVersion;
+		this.saved = node.parameters;
 		for (const field of fieldsWithChoices(properties)) if (!this.choiceFields.has(field.name)) this.choiceFields.set(field.name, field);
 	}
 
@@ -34,7 +38,7 @@ export class ParameterReader {
 		const raw = this.context.getNodeParameter(name, itemIndex, fallback) as unknown;
 		const field = this.choiceFields.get(name);
 		const value = field && raw !== undefined ? checkedChoices(field, raw) : raw;
-		if (!containsExpression(this.context.getNode().parameters[name])) this.constants.set(name, value);
+		if (!containsExpression(this.saved[name])) this.constants.set(name, value);
 		return value;
 	}
 

@@ -80,6 +80,15 @@ function idempotencyScope(context: IExecuteFunctions): string {
 	return nodeContext.idempotencyScope as string;
 }
 
+/**
+ * The node's run index in this execution. n8n's execution contexts hold it (n8n-core 1.x and 2.x); asking the workflow
+ * data proxy for `$runIndex` builds the whole proxy (every `$` variable) on each execution for that one number.
+ */
+function runIndexOf(context: IExecuteFunctions): number {
+	const held = (context as IExecuteFunctions & { runIndex?: unknown }).runIndex;
+	return typeof held === 'number' ? held : context.getWorkflowDataProxy(0).$runIndex;
+}
+
 /** "3", "0-18 and 21-29": item indexes (ascending) as ranges. */
 function itemRanges(indexes: number[]): string {
 	const ranges: string[] = [];
@@ -122,11 +131,12 @@ function executionSettings(context: IExecuteFunctions): { concurrency: number; m
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
+	const { typeVersion } = this.getNode();
 	let resource: string;
 	let operationName: string;
 	try {
 		resource = choice(resourceField, this.getNodeParameter('resource', 0));
-		const [operationField] = propertiesOf(resource, undefined, this.getNode().typeVersion).filter((field) => field.name === 'operation');
+		const [operationField] = propertiesOf(resource, undefined, typeVersion).filter((field) => field.name === 'operation');
 		operationName = choice(operationField, this.getNodeParameter('operation', 0));
 	} catch (error) {
 		throw itemError(this, error, 0);
@@ -140,7 +150,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		failures.set(itemIndex, errorItem(this, wrapped, itemIndex));
 	};
 
-	const parameters = new ParameterReader(this, propertiesOf(resource, operationName, this.getNode().typeVersion));
+	const parameters = new ParameterReader(this, propertiesOf(resource, operationName, typeVersion));
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
 	let checkRun: CheckOnlyRun | undefined;
@@ -148,7 +158,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		settings = executionSettings(this);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
-			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
+			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, runIndexOf(this)),
 		});
 		if (readCheckOnly(this)) checkRun = new CheckOnlyRun(client);
 	} catch (error) {

@@ -41,10 +41,16 @@ export class JobRunner<T> {
 
 	private waiting: Array<() => void> = [];
 
-	private readonly finished: Promise<void>;
+	/**
+	 * Workers start as jobs arrive, up to `concurrency`: most executions carry one item (a webhook, one credit), and
+	 * `concurrency` idle workers each would be CPU spent on every execution for nothing.
+	 */
+	private readonly workers: Array<Promise<void>> = [];
+
+	private readonly concurrency: number;
 
 	constructor(concurrency: number, private readonly stopsOthers: (error: unknown) => boolean) {
-		this.finished = Promise.all(Array.from({ length: Math.max(1, concurrency) }, async () => await this.work())).then(() => undefined);
+		this.concurrency = Math.max(1, concurrency);
 	}
 
 	add(index: number, job: Job<T>): void {
@@ -63,14 +69,17 @@ export class JobRunner<T> {
 	async close(): Promise<JobResult<T>[]> {
 		this.closed = true;
 		this.wakeAll();
-		await this.finished;
+		await Promise.all(this.workers);
 		return this.results;
 	}
 
 	private schedule(lane: Lane, continuing = false): void {
 		lane.scheduled = true;
 		(continuing ? this.continuing : this.ready).push(lane);
-		this.waiting.shift()?.();
+		const idle = this.waiting.shift();
+		if (idle) idle();
+		// A continuing lane is taken by the worker that just finished its previous job.
+		else if (!continuing && this.workers.length < this.concurrency) this.workers.push(Promise.resolve().then(async () => await this.work()));
 	}
 
 	private next(): Lane | undefined {

@@ -101,14 +101,15 @@ function alreadySentError(errors: Map<number, NodeApiError>): NodeApiError {
 	return first;
 }
 
-function executionSettings(parameters: ParameterReader): { concurrency: number; maxRequestsPerSecond?: number } {
+function executionSettings(parameters: ParameterReader): { concurrency: number; maxRequestsPerSecond?: number; endpointRequestsPerSecond?: number } {
 	const options = readOptions(parameters, 0);
 	const concurrency =
 		options.concurrency === undefined ? DEFAULT_CONCURRENCY : positiveInteger('Concurrency', options.concurrency, 1, 100);
-	const rate = options.maxRequestsPerSecond;
+	const rate = (value: unknown, name: string) => (value === undefined || value === 0 ? undefined : positiveInteger(name, value, 1, 1000));
 	return {
 		concurrency,
-		maxRequestsPerSecond: rate === undefined || rate === 0 ? undefined : positiveInteger('Max Requests per Second', rate, 1, 1000),
+		maxRequestsPerSecond: rate(options.maxRequestsPerSecond, 'Max Requests per Second'),
+		endpointRequestsPerSecond: rate(options.endpointRequestsPerSecond, 'Max Requests per Second per Endpoint'),
 	};
 }
 
@@ -140,6 +141,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		settings = executionSettings(parameters);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
+			endpointRequestsPerSecond: settings.endpointRequestsPerSecond,
 			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, this.getWorkflowDataProxy(0).$runIndex),
 		});
 	} catch (error) {

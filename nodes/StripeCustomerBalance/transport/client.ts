@@ -16,8 +16,9 @@ import { encodeForm, type FormValue } from '../encoding';
 import { networkReason } from './networkErrors';
 import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
-import { accountId, platformAccountId, processAccounts, type AccountPacer } from './accountRegistry';
-import { defaultRequestsPerSecond } from './rateLimiter';
+import { accountId, platformAccountId, processAccounts, type AccountPacer, type LimitSettings } from './accountRegistry';
+import type { PacerLimits, TurnOutcome } from './pacer';
+import { ENDPOINT_LIMIT, endpointOf, globalLimit, refusalOf } from './stripeLimits';
 import { backoffMs, isRetryable, isWaitable, waitMs, type Outcome } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'stripeCustomerBalanceApi';
@@ -80,7 +81,7 @@ function parseBody(body: unknown): unknown {
  * into NodeApiErrors carrying Stripe's words.
  */
 export class StripeClient {
-	/** The pacers this client holds to its own ceiling (Max Requests per Second), until `close()`. */
+	/** The pacers this client holds to its own limits (Options), until `close()`. */
 	private readonly joined = new Set<AccountPacer>();
 
 	private constructor(
@@ -90,14 +91,16 @@ export class StripeClient {
 		private readonly baseUrl: string,
 		/** The platform account's id in the process registry (a digest of key and base URL). */
 		private readonly platformAccount: string,
-		private readonly defaultCeiling: number,
-		private readonly ceiling: number | undefined,
+		/** Stripe's limits for this key. */
+		private readonly defaults: PacerLimits,
+		/** The execution's own limits, if it set any. */
+		private readonly limits: LimitSettings | undefined,
 		private readonly idempotencyKeys: IdempotencyKeys | undefined,
 	) {}
 
 	static async connect(
 		context: Context,
-		settings: { maxRequestsPerSecond?: number; idempotencyKeys?: IdempotencyKeys } = {},
+		settings: { maxRequestsPerSecond?: number; endpointRequestsPerSecond?: number; idempotencyKeys?: IdempotencyKeys } = {},
 	): Promise<StripeClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 		const secret = checkSecretKey(credentials.secretKey);
@@ -116,8 +119,10 @@ export class StripeClient {
 			decrypted,
 			target.baseUrl,
 			platformAccountId(secret.key, target.baseUrl),
-			defaultRequestsPerSecond(secret.key),
-			settings.maxRequestsPerSecond,
+			{ global: globalLimit(secret.key), endpoint: ENDPOINT_LIMIT },
+			settings.maxRequestsPerSecond === undefined && settings.endpointRequestsPerSecond === undefined
+				? undefined
+				: { global: settings.maxRequestsPerSecond, endpoint: settings.endpointRequestsPerSecond },
 			settings.idempotencyKeys,
 		);
 	}
@@ -126,7 +131,7 @@ export class StripeClient {
 		return this.context.getNode();
 	}
 
-	/** Lets go of this client's ceiling: the account's pacer goes back to the ceilings of the executions still running. */
+	/** Lets go of this client's limits: the account's pacer goes back to those of the executions still running. */
 	close(): void {
 		for (const pacer of this.joined) pacer.leave(this);
 		this.joined.clear();
@@ -134,7 +139,7 @@ export class StripeClient {
 
 	async send(call: StripeCall): Promise<IDataObject> {
 		const { customerLane } = call;
-		if (customerLane === undefined) return await this.sendNow(call, false);
+		if (customerLane === undefined) return await this.sendNow(call, call.urgent === true);
 		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async (othersWaiting) => await this.sendNow(call, call.urgent === true || othersWaiting()));
 	}
 
@@ -158,6 +163,7 @@ export class StripeClient {
 			ignoreHttpStatusErrors: true,
 		};
 		const pacer = this.pacer(options.stripeAccount);
+		const endpoint = endpointOf(method, path);
 		const waitUntil = Date.now() + options.timeoutMs;
 
 		// Failures count against Max Retries; a 429 (rate limit, customer lock) is a wait, bounded by the Timeout.
@@ -165,9 +171,9 @@ export class StripeClient {
 		let waits = 0;
 		let urgent = urgentAtFirst;
 		for (let attempt = 1; ; attempt++) {
-			await pacer.acquire(urgent);
+			const turn = await pacer.acquire(endpoint, urgent);
 			const outcome = await this.attempt(request);
-			if (outcome.kind === 'reply') pacer.onReply(outcome.code !== 'rate_limit');
+			pacer.settle(turn, turnOutcome(outcome));
 			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;
 			if (outcome.kind === 'reply' && outcome.details.type === 'idempotency_error' && outcome.statusCode === 400) {
 				const key = headers['Idempotency-Key'];
@@ -196,9 +202,9 @@ export class StripeClient {
 	}
 
 	private pacer(stripeAccount: string | undefined): AccountPacer {
-		const pacer = processAccounts.pacer(accountId(this.platformAccount, stripeAccount), this.defaultCeiling);
-		if (this.ceiling !== undefined && !this.joined.has(pacer)) {
-			pacer.join(this, this.ceiling);
+		const pacer = processAccounts.pacer(accountId(this.platformAccount, stripeAccount), this.defaults);
+		if (this.limits !== undefined && !this.joined.has(pacer)) {
+			pacer.join(this, this.limits);
 			this.joined.add(pacer);
 		}
 		return pacer;
@@ -210,7 +216,7 @@ export class StripeClient {
 	}
 
 	private async attempt(request: IHttpRequestOptions): Promise<
-		| { kind: 'reply'; statusCode: number; body: unknown; code?: string; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
+		| { kind: 'reply'; statusCode: number; body: unknown; code?: string; rateLimitedReason?: string; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
 		| { kind: 'network'; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
 	> {
 		let response: { body: unknown; headers: unknown; statusCode: number };
@@ -246,6 +252,22 @@ export class StripeClient {
 			retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
 		};
 		const details = detailsFromReply(response.statusCode, body, requestId);
-		return { kind: 'reply', statusCode: response.statusCode, body, code: details.code, retryable: isRetryable(policy), policy, details };
+		return {
+			kind: 'reply',
+			statusCode: response.statusCode,
+			body,
+			code: details.code,
+			rateLimitedReason: header(response.headers, 'stripe-rate-limited-reason'),
+			retryable: isRetryable(policy),
+			policy,
+			details,
+		};
 	}
+}
+
+/** What a reply tells the pacer: a 429 rate_limit names the limiter that refused it (a lock_timeout is a lock, not a limit). */
+function turnOutcome(outcome: { kind: 'reply' | 'network'; code?: string; rateLimitedReason?: string }): TurnOutcome {
+	if (outcome.kind === 'network') return { kind: 'no-reply' };
+	if (outcome.code === 'rate_limit') return { kind: 'refused', by: refusalOf(outcome.rateLimitedReason) };
+	return { kind: 'admitted' };
 }

@@ -15,7 +15,7 @@ import {
 import type { Operation } from '../types';
 import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, withDirection } from './amountFields';
 
-const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond'] as const;
+const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond'] as const;
 
 const MONEY_SAFETY_URL = 'https://github.com/n8n-nodes-stripe-customer-balance/n8n-nodes-stripe-customer-balance/blob/main/docs/MONEY-SAFETY.md';
 

@@ -29,7 +29,7 @@ const properties: INodeProperties[] = [
 			metadataField,
 		],
 	},
-	optionsCollection(['expand', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['expand', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions(

@@ -17,8 +17,8 @@ import { networkReason } from './networkErrors';
 import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
 import { accountId, platformAccountId, processAccounts, type AccountPacer, type LimitSettings } from './accountRegistry';
-import type { PacerLimits, TurnOutcome } from './pacer';
-import { ENDPOINT_LIMIT, endpointOf, globalLimit, refusalOf } from './stripeLimits';
+import type { PacerLimits } from './pacer';
+import { ENDPOINT_LIMIT, endpointOf, globalLimit, replyOutcome } from './stripeLimits';
 import { backoffMs, isRetryable, isWaitable, waitMs, type Outcome } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'stripeCustomerBalanceApi';
@@ -173,7 +173,7 @@ export class StripeClient {
 		for (let attempt = 1; ; attempt++) {
 			const turn = await pacer.acquire(endpoint, urgent);
 			const outcome = await this.attempt(request);
-			pacer.settle(turn, turnOutcome(outcome));
+			pacer.settle(turn, outcome.kind === 'network' ? { kind: 'no-reply' } : replyOutcome(outcome.code, outcome.rateLimitedReason));
 			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;
 			if (outcome.kind === 'reply' && outcome.details.type === 'idempotency_error' && outcome.statusCode === 400) {
 				const key = headers['Idempotency-Key'];
@@ -265,9 +265,3 @@ export class StripeClient {
 	}
 }
 
-/** What a reply tells the pacer: a 429 rate_limit names the limiter that refused it (a lock_timeout is a lock, not a limit). */
-function turnOutcome(outcome: { kind: 'reply' | 'network'; code?: string; rateLimitedReason?: string }): TurnOutcome {
-	if (outcome.kind === 'network') return { kind: 'no-reply' };
-	if (outcome.code === 'rate_limit') return { kind: 'refused', by: refusalOf(outcome.rateLimitedReason) };
-	return { kind: 'admitted' };
-}

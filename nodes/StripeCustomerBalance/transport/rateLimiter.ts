@@ -31,6 +31,13 @@ const SHARE_WINDOW_MS = 1000;
 const FIRST_SECOND_RECOVERY = 0.02;
 
 /**
+ * When the slowdowns come often (another process shares the limiter and probes too), each waits longer before
+ * climbing: a second per slowdown of the last RECENT_MS, at most MAX_HOLD_MS. Alone again, none are recent.
+ */
+const RECENT_MS = 30_000;
+const MAX_HOLD_MS = 5_000;
+
+/**
  * A concurrency refusal caps the requests in flight at this share of those in flight then; the cap rises by one a
  * second while no such refusal comes, and goes after CONCURRENCY_CAP_MS without one.
  */
@@ -47,6 +54,12 @@ export class RateLimiter {
 	private slowedTo: number | undefined;
 
 	private lastSlowdown = 0;
+
+	/** When the slowdowns of the last RECENT_MS came. */
+	private readonly slowdowns: number[] = [];
+
+	/** How long the rate stays at slowedTo before it climbs. */
+	private holdMs = 0;
 
 	/** Replies of the last SHARE_WINDOW_MS: whether this limiter let each request through. */
 	private readonly replies: Array<{ at: number; admitted: boolean }> = [];
@@ -68,7 +81,7 @@ export class RateLimiter {
 	/** The rate turns are handed out at now: the ceiling, or less after a 429, recovering. */
 	rateAt(now: number): number {
 		if (this.slowedTo === undefined) return this.ceiling;
-		const seconds = Math.max(0, now - this.lastSlowdown) / 1000;
+		const seconds = Math.max(0, now - this.lastSlowdown - this.holdMs) / 1000;
 		const recovered = this.slowedTo + (this.ceiling * FIRST_SECOND_RECOVERY * (8 ** seconds - 1)) / 7;
 		if (recovered < this.ceiling) return Math.min(recovered, this.ceiling);
 		this.slowedTo = undefined;
@@ -126,6 +139,9 @@ export class RateLimiter {
 		const admitted = this.replies.filter((reply) => reply.admitted).length;
 		const kept = Math.max(KEPT_AT_LEAST, (SHARE_KEPT * admitted) / this.replies.length);
 		this.slowedTo = Math.max(1, this.rateAt(now) * kept);
+		while (this.slowdowns.length > 0 && this.slowdowns[0] <= now - RECENT_MS) this.slowdowns.shift();
+		this.holdMs = Math.min(MAX_HOLD_MS, this.slowdowns.length * 1000);
+		this.slowdowns.push(now);
 		this.lastSlowdown = now;
 	}
 

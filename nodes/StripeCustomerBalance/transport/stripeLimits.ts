@@ -56,3 +56,8 @@ export function refusalOf(reason: string | undefined): Refusal {
 			return 'global-rate';
 	}
 }
+
+/** What a reply tells the pacer: a 429 rate_limit names the limiter that refused it; a lock_timeout is a lock, not a limit. */
+export function replyOutcome(code: string | undefined, reason: string | undefined): { kind: 'admitted' } | { kind: 'refused'; by: Refusal } {
+	return code === 'rate_limit' ? { kind: 'refused', by: refusalOf(reason) } : { kind: 'admitted' };
+}

@@ -173,6 +173,7 @@ describe('Pacer', () => {
 			const worker = async (pacer: Pacer) => {
 				while (Date.now() < end) {
 					const turn = await pacer.acquire(CREDITS);
+					pacer.sent(turn);
 					await new Promise((resolve) => setTimeout(resolve, 100));
 					const at = Date.now();
 					const ok = stripeAdmits(at);

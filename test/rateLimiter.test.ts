@@ -94,6 +94,7 @@ describe('two pacers that meet only at Stripe', () => {
 		const worker = async (pacer: Pacer) => {
 			while (Date.now() < end) {
 				const turn = await pacer.acquire(ENDPOINT);
+				pacer.sent(turn);
 				await new Promise((resolve) => setTimeout(resolve, 100)); // the request's round trip
 				const at = Date.now();
 				if (stripeAdmits(at)) {
@@ -115,9 +116,9 @@ describe('two pacers that meet only at Stripe', () => {
 		const admitted = seconds.map((second) => perSecond.admitted.get(second) ?? 0);
 		const refused = seconds.reduce((sum, second) => sum + (perSecond.refused.get(second) ?? 0), 0);
 		const total = admitted.reduce((sum, n) => sum + n, 0);
-		// one pacer alone gets 95 a second through (it paces at 95% of its ceiling)
-		expect(Math.min(...admitted)).toBeGreaterThanOrEqual(85);
-		expect(total / seconds.length).toBeGreaterThanOrEqual(92);
+		// one pacer alone gets 90-95 a second through (it paces at 95% of its ceiling, 95 turns per window of 1.05 s)
+		expect(Math.min(...admitted)).toBeGreaterThanOrEqual(80);
+		expect(total / seconds.length).toBeGreaterThanOrEqual(88);
 		expect(refused / (total + refused)).toBeLessThan(0.05);
 		// neither starves the other
 		for (const pacer of pacers) expect(pacer.rateAt(Date.now())).toBeGreaterThan(25);

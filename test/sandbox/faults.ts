@@ -16,6 +16,9 @@ export const DEFAULT_FAULTS: Readonly<SandboxFaults> = Object.freeze({
   script: [],
 });
 
+/** Every rate limiter off (a test or bench about something else than pacing). */
+export const NO_RATE_LIMITS = Object.freeze({ rateLimitPerSecond: null, endpointRateLimitPerSecond: null, searchRateLimitPerSecond: null });
+
 /** Drawn for every request on arrival, so a given seed and arrival order always give the same faults. */
 export interface FaultDice {
   serverError: number;

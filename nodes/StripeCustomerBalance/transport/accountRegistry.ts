@@ -50,6 +50,11 @@ export class AccountPacer {
 		return await this.pacer.acquire(endpoint, first);
 	}
 
+	/** The request of a turn leaves now. */
+	sent(turn: Turn): void {
+		this.pacer.sent(turn);
+	}
+
 	/** Stripe answered (or not): a 429 rate_limit slows the limiter it names. */
 	settle(turn: Turn, outcome: TurnOutcome): void {
 		this.pacer.settle(turn, outcome);

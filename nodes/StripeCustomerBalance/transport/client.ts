@@ -172,6 +172,7 @@ export class StripeClient {
 		let urgent = urgentAtFirst;
 		for (let attempt = 1; ; attempt++) {
 			const turn = await pacer.acquire(endpoint, urgent);
+			pacer.sent(turn);
 			const outcome = await this.attempt(request);
 			pacer.settle(turn, outcome.kind === 'network' ? { kind: 'no-reply' } : replyOutcome(outcome.code, outcome.rateLimitedReason));
 			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;

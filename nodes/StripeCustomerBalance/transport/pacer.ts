@@ -7,6 +7,8 @@ import { isSearch, SEARCH_LIMIT, type Refusal } from './stripeLimits';
 export interface Turn {
 	readonly endpoint: string;
 	readonly limiters: RateLimiter[];
+	/** Whether its request has left (`sent`). */
+	sent: boolean;
 }
 
 /** How Stripe answered the request of a turn. */
@@ -82,12 +84,21 @@ export class Pacer {
 			if (!this.pumping) void this.pump();
 			else if (wasIdle) this.wake?.();
 		});
-		return { endpoint, limiters: lane.limiters };
+		return { endpoint, limiters: lane.limiters, sent: false };
+	}
+
+	/** The request of a turn leaves now: from now on it counts in the limiters' windows at this time. */
+	sent(turn: Turn, now = Date.now()): void {
+		if (turn.sent) return;
+		turn.sent = true;
+		for (const limiter of turn.limiters) limiter.sent(now);
+		this.wake?.();
 	}
 
 	/** The request of a turn is over: the limiter Stripe named slows down, and the others count a request let through. */
 	settle(turn: Turn, outcome: TurnOutcome, now = Date.now()): void {
 		const [endpointLimiter] = turn.limiters;
+		this.sent(turn, now);
 		for (const limiter of turn.limiters) {
 			limiter.finished();
 			if (outcome.kind === 'no-reply') continue;

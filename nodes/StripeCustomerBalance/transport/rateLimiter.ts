@@ -32,10 +32,10 @@ const FIRST_SECOND_RECOVERY = 0.02;
 
 /**
  * When the slowdowns come often (another process shares the limiter and probes too), each waits longer before
- * climbing: a second per slowdown of the last RECENT_MS, at most MAX_HOLD_MS. Alone again, none are recent.
+ * climbing: two seconds per slowdown of the last RECENT_MS, at most MAX_HOLD_MS. Alone again, none are recent.
  */
 const RECENT_MS = 30_000;
-const MAX_HOLD_MS = 5_000;
+const MAX_HOLD_MS = 8_000;
 
 /**
  * A concurrency refusal caps the requests in flight at this share of those in flight then; the cap rises by one a
@@ -47,8 +47,14 @@ const CONCURRENCY_CAP_MS = 30_000;
 export class RateLimiter {
 	private nextSlot = 0;
 
-	/** When the turns of the last window were handed out. */
+	/**
+	 * When the requests of the last window left: the window counts sends, not hand-outs, since a busy event loop can
+	 * hold a request between its turn and its send, and then it reaches Stripe together with later ones.
+	 */
 	private readonly handedOut: number[] = [];
+
+	/** Turns handed out whose request has not left yet: they count in every window until they do. */
+	private unsent = 0;
 
 	/** The rate right after the last slowdown; undefined once it has recovered to the ceiling. */
 	private slowedTo: number | undefined;
@@ -105,18 +111,26 @@ export class RateLimiter {
 		if (cap !== undefined && this.inFlight >= cap) return Infinity;
 		const rate = this.rateAt(now);
 		while (this.handedOut.length > 0 && this.handedOut[0] <= now - WINDOW_MS) this.handedOut.shift();
-		const windowFull = this.handedOut.length >= Math.max(1, Math.floor(rate));
-		return Math.max(0, this.nextSlot - now, windowFull ? this.handedOut[0] + WINDOW_MS - now : 0);
+		const windowFull = this.unsent + this.handedOut.length >= Math.max(1, Math.floor(rate * PACING_MARGIN));
+		// full of unsent turns only: the sends wake the pacer (or the next slot does)
+		const windowFreesAt = this.handedOut.length > 0 ? this.handedOut[0] + WINDOW_MS - now : Infinity;
+		return Math.max(0, this.nextSlot - now, windowFull ? windowFreesAt : 0);
 	}
 
 	/** Hands out a turn (waitMs was 0). */
 	take(now: number): void {
 		// Time spent idle is not credit for a burst.
-		if (this.handedOut.length === 0) this.nextSlot = Math.max(this.nextSlot, now);
-		this.handedOut.push(now);
+		if (this.handedOut.length + this.unsent === 0) this.nextSlot = Math.max(this.nextSlot, now);
+		this.unsent += 1;
 		this.inFlight += 1;
 		const interval = 1000 / (this.rateAt(now) * PACING_MARGIN);
 		this.nextSlot = Math.max(this.nextSlot + interval, now - CATCH_UP * interval);
+	}
+
+	/** The request of a turn leaves now. */
+	sent(now: number): void {
+		this.unsent = Math.max(0, this.unsent - 1);
+		this.handedOut.push(now);
 	}
 
 	/** The request of a turn is over (answered or failed). */
@@ -140,7 +154,7 @@ export class RateLimiter {
 		const kept = Math.max(KEPT_AT_LEAST, (SHARE_KEPT * admitted) / this.replies.length);
 		this.slowedTo = Math.max(1, this.rateAt(now) * kept);
 		while (this.slowdowns.length > 0 && this.slowdowns[0] <= now - RECENT_MS) this.slowdowns.shift();
-		this.holdMs = Math.min(MAX_HOLD_MS, this.slowdowns.length * 1000);
+		this.holdMs = Math.min(MAX_HOLD_MS, this.slowdowns.length * 2000);
 		this.slowdowns.push(now);
 		this.lastSlowdown = now;
 	}

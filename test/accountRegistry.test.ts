@@ -6,6 +6,7 @@ import { AccountRegistry, accountId, platformAccountId } from '../nodes/StripeCu
 import { KeyedLocks } from '../nodes/StripeCustomerBalance/transport/keyedLocks';
 
 const KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
+const LIMITS = { global: 25, endpoint: 25 };
 
 describe('accounts', () => {
 	it('are known by a digest of key and base URL, never by the key', () => {
@@ -21,20 +22,20 @@ describe('accounts', () => {
 	it('share one pacer per account', () => {
 		const registry = new AccountRegistry();
 		const id = platformAccountId(KEY, 'https://api.stripe.com');
-		expect(registry.pacer(id, 25)).toBe(registry.pacer(id, 25));
-		expect(registry.pacer(accountId(id, 'acct_1'), 25)).not.toBe(registry.pacer(id, 25));
+		expect(registry.pacer(id, LIMITS)).toBe(registry.pacer(id, LIMITS));
+		expect(registry.pacer(accountId(id, 'acct_1'), LIMITS)).not.toBe(registry.pacer(id, LIMITS));
 	});
 
 	it('idle pacers are dropped, pacers an execution still holds are kept', () => {
 		const registry = new AccountRegistry();
 		const start = Date.now();
-		for (let n = 0; n < 100; n++) registry.pacer(`account-${n}`, 25, start);
-		const held = registry.pacer('held', 25, start);
+		for (let n = 0; n < 100; n++) registry.pacer(`account-${n}`, LIMITS, start);
+		const held = registry.pacer('held', LIMITS, start);
 		const execution = {};
-		held.join(execution, 10);
+		held.join(execution, { global: 10 });
 		expect(registry.size.pacers).toBe(101);
 
-		registry.pacer('account-0', 25, start + 61_000);
+		registry.pacer('account-0', LIMITS, start + 61_000);
 		expect(registry.size.pacers).toBe(2);
 		held.leave(execution);
 	});

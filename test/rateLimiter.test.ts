@@ -3,7 +3,10 @@
  * than the share of its last second's requests that Stripe let through, at most once a second (a burst of 429s is one
  * signal), then back up to the ceiling, gently at first and faster while no 429 comes.
  */
+import { Pacer } from '../nodes/StripeCustomerBalance/transport/pacer';
 import { RateLimiter } from '../nodes/StripeCustomerBalance/transport/rateLimiter';
+
+const ENDPOINT = 'POST /v1/customers/{customer}/balance_transactions';
 
 /** `admitted` replies spread over the second before `end`, then one 429 at `end`. */
 function secondOfReplies(limiter: RateLimiter, end: number, admitted: number, refused = 0): void {
@@ -88,21 +91,22 @@ describe('two pacers that meet only at Stripe', () => {
 		};
 		const start = Date.now();
 		const end = start + 30_000;
-		const worker = async (pacer: RateLimiter) => {
+		const worker = async (pacer: Pacer) => {
 			while (Date.now() < end) {
-				await pacer.acquire();
+				const turn = await pacer.acquire(ENDPOINT);
+				pacer.sent(turn);
 				await new Promise((resolve) => setTimeout(resolve, 100)); // the request's round trip
 				const at = Date.now();
 				if (stripeAdmits(at)) {
 					count(perSecond.admitted, at - start);
-					pacer.onAdmitted(at);
+					pacer.settle(turn, { kind: 'admitted' }, at);
 				} else {
 					count(perSecond.refused, at - start);
-					pacer.onRateLimited(at);
+					pacer.settle(turn, { kind: 'refused', by: 'global-rate' }, at);
 				}
 			}
 		};
-		const pacers = [new RateLimiter(100), new RateLimiter(100)];
+		const pacers = [new Pacer({ global: 100, endpoint: 1000 }), new Pacer({ global: 100, endpoint: 1000 })];
 		// each process has far more requests in flight than the rate needs
 		const running = pacers.flatMap((pacer) => Array.from({ length: 40 }, async () => await worker(pacer)));
 		await jest.advanceTimersByTimeAsync(31_000);
@@ -112,9 +116,9 @@ describe('two pacers that meet only at Stripe', () => {
 		const admitted = seconds.map((second) => perSecond.admitted.get(second) ?? 0);
 		const refused = seconds.reduce((sum, second) => sum + (perSecond.refused.get(second) ?? 0), 0);
 		const total = admitted.reduce((sum, n) => sum + n, 0);
-		// one pacer alone gets 95 a second through (it paces at 95% of its ceiling)
-		expect(Math.min(...admitted)).toBeGreaterThanOrEqual(85);
-		expect(total / seconds.length).toBeGreaterThanOrEqual(92);
+		// one pacer alone gets 90-95 a second through (it paces at 95% of its ceiling, 95 turns per window of 1.05 s)
+		expect(Math.min(...admitted)).toBeGreaterThanOrEqual(80);
+		expect(total / seconds.length).toBeGreaterThanOrEqual(88);
 		expect(refused / (total + refused)).toBeLessThan(0.05);
 		// neither starves the other
 		for (const pacer of pacers) expect(pacer.rateAt(Date.now())).toBeGreaterThan(25);

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import Stripe from 'stripe';
-import { DEFAULT_API_VERSION, Sandbox, startSandbox } from './sandbox';
+import { DEFAULT_API_VERSION, NO_RATE_LIMITS, Sandbox, startSandbox } from './sandbox';
 
 let sandbox: Sandbox;
 
@@ -639,12 +639,12 @@ describe('random faults and latency', () => {
   }
 
   it('serverErrorRate follows the seed deterministically', async () => {
-    sandbox.setFaults({ serverErrorRate: 0.5, seed: 42 });
+    sandbox.setFaults({ serverErrorRate: 0.5, seed: 42, ...NO_RATE_LIMITS });
     const first = await statusesOfGets(16);
     expect(first).toContain(500);
     expect(first).toContain(200);
     sandbox.reset();
-    sandbox.setFaults({ serverErrorRate: 0.5, seed: 42 });
+    sandbox.setFaults({ serverErrorRate: 0.5, seed: 42, ...NO_RATE_LIMITS });
     expect(await statusesOfGets(16)).toEqual(first);
     sandbox.setFaults({ seed: 43 });
     expect(await statusesOfGets(16)).not.toEqual(first);
@@ -753,5 +753,55 @@ describe('concurrency: locks and rate limits', () => {
     sandbox.setFaults({ script: [] });
     await sleep(1050);
     expect((await call('GET', '/v1/customers')).status).toBe(200);
+  });
+
+  /** Held at the door, then let in together: all inside one second, however slow the machine. */
+  async function together(requests: Array<() => Promise<{ status: number; headers: Headers }>>) {
+    sandbox.holdRequests();
+    const calls = Promise.all(requests.map((request) => request()));
+    while (sandbox.waitingRequests < requests.length) await sleep(5);
+    sandbox.releaseRequests();
+    return await calls;
+  }
+  const reasons = (replies: Array<{ status: number; headers: Headers }>) =>
+    replies.filter((reply) => reply.status === 429).map((reply) => reply.headers.get('stripe-rate-limited-reason'));
+
+  it("is as strict as Stripe by default: each endpoint 25/s whatever the customer, and the 429 names the endpoint's limiter", async () => {
+    const customers = Array.from({ length: 30 }, () => sandbox.createCustomer({}));
+    const replies = await together(customers.map((customer) => () => call('GET', `/v1/customers/${customer.id}`)));
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(25);
+    expect(reasons(replies)).toEqual(Array(5).fill('endpoint-rate'));
+    expect(sandbox.stats.rateLimitedBy).toEqual({ 'endpoint-rate': 5 });
+    expect(sandbox.requests.filter((request) => request.status === 200).every((request) => request.endpoint === 'GET /v1/customers/:customer')).toBe(true);
+  });
+
+  it('the global limit counts every endpoint: 25/s for a test key, 100/s for a live one', async () => {
+    const customers = Array.from({ length: 15 }, () => sandbox.createCustomer({}));
+    const test = await together(customers.flatMap((customer) => [() => call('GET', `/v1/customers/${customer.id}`), () => call('GET', `/v1/customers/${customer.id}/balance_transactions`)]));
+    expect(test.filter((reply) => reply.status === 200)).toHaveLength(25);
+    expect(new Set(reasons(test))).toEqual(new Set(['global-rate']));
+
+    await sleep(1050);
+    const liveKey = 'sk_live_sandboxStandIn4eC39HqLyjWDarjtT1';
+    sandbox.addKey(liveKey, { live: true });
+    const live = await together(customers.flatMap((customer) => [() => call('GET', `/v1/customers/${customer.id}`, { key: liveKey }), () => call('GET', `/v1/customers/${customer.id}/balance_transactions`, { key: liveKey })]));
+    expect(live.filter((reply) => reply.status === 200)).toHaveLength(30);
+  });
+
+  it('Search: 20 reads a second', async () => {
+    const replies = await together(Array.from({ length: 22 }, () => () => call('GET', `/v1/customers/search?query=${encodeURIComponent("email:'a@example.com'")}`)));
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(20);
+    expect(reasons(replies)).toEqual(['endpoint-rate', 'endpoint-rate']);
+  });
+
+  it('switches: raised or no limits; scripted 429s name the limiter asked for', async () => {
+    sandbox.setFaults({ endpointRateLimits: { 'GET /v1/customers/:customer': 30 }, rateLimitPerSecond: 100 });
+    const customers = Array.from({ length: 30 }, () => sandbox.createCustomer({}));
+    const raised = await together(customers.map((customer) => () => call('GET', `/v1/customers/${customer.id}`)));
+    expect(raised.every((reply) => reply.status === 200)).toBe(true);
+    sandbox.setFaults({ rateLimitPerSecond: null, endpointRateLimitPerSecond: null, endpointRateLimits: {}, script: [{ fault: 'rate_limit', reason: 'global-concurrency' }] });
+    const replies = await together(customers.map((customer) => () => call('GET', `/v1/customers/${customer.id}`)));
+    expect(reasons(replies)).toEqual(['global-concurrency']);
+    expect(() => sandbox.setFaults({ endpointRateLimitPerSecond: 0 })).toThrow(RangeError);
   });
 });

@@ -2,6 +2,7 @@
  * Bulk runs go as fast as Stripe allows and no faster: items run concurrently, writes to one customer one at a time
  * in input order, and the request rate stays under the key's limit. (Speed itself is measured by `npm run bench`.)
  */
+import { busiestSecond } from './sandbox/arrivals';
 import { createFromItem, oneAtATime, onePerCustomer, runStripe, until, useRemoteSandbox, useSandbox, writesTo } from './support';
 
 const sandbox = useSandbox();
@@ -66,6 +67,45 @@ describe('rate limits', () => {
 			expect(onePerCustomer(await remote().transactions(), customers)).toBe(true);
 			// At most 25 turns per window of 1.05 s: the 26th waits for the second window (at 100/s, 35 would take 0.35 s).
 			expect(Date.now() - started).toBeGreaterThanOrEqual(1050);
+		});
+
+		/** Arrivals at Stripe's door per endpoint: the most in any one second. */
+		async function busiestSecondPerEndpoint(): Promise<Record<string, number>> {
+			const byEndpoint = new Map<string, number[]>();
+			for (const [at, , , , endpoint] of await remote().timeline()) if (endpoint) byEndpoint.set(endpoint, [...(byEndpoint.get(endpoint) ?? []), at]);
+			return Object.fromEntries([...byEndpoint].map(([endpoint, arrivals]) => [endpoint, busiestSecond(arrivals)]));
+		}
+
+		it("with a live key, credits go at the endpoint's limit (25/s), not the account's: the endpoint's window is never overrun", async () => {
+			const customers = await remote().createCustomers(60);
+			const live = { secretKey: remote().liveKey, url: remote().url };
+			const result = await runStripe(live, creditsFor(customers), createFromItem());
+			expect(result.status).toBe('success');
+			expect(onePerCustomer(await remote().transactions(), customers)).toBe(true);
+			expect((await busiestSecondPerEndpoint())['POST /v1/customers/:customer/balance_transactions']).toBeLessThanOrEqual(25);
+			expect((await remote().stats()).rateLimited).toBe(0);
+		});
+
+		it('by email with a live key: every credit once, the credits under their endpoint\'s limit', async () => {
+			const emails = Array.from({ length: 30 }, (_, index) => `Person${index}@Example.com`);
+			const customers = await remote().createCustomersWithEmails(emails.map((email) => email.toLowerCase()));
+			const live = { secretKey: remote().liveKey, url: remote().url };
+			const items = emails.flatMap((email) => [1, 2].map((n) => ({ email, amount: -n, currency: 'usd' })));
+			const result = await runStripe(live, items, createFromItem({ customer: { __rl: true, mode: 'email', value: '={{ $json.email }}' } }));
+			expect(result.status).toBe('success');
+			expect((await remote().transactions()).filter((transaction) => customers.includes(transaction.customer))).toHaveLength(60);
+			// the lookups' Search turns can reach Stripe bunched (see docs/PERFORMANCE.md): only the credits' window is held here
+			expect((await busiestSecondPerEndpoint())['POST /v1/customers/:customer/balance_transactions']).toBeLessThanOrEqual(25);
+		});
+
+		it('a 429 naming the endpoint is waited out: every credit written once', async () => {
+			const customers = await remote().createCustomers(10);
+			const refused = Array.from({ length: 3 }, () => ({ fault: 'rate_limit' as const, method: 'POST' as const, reason: 'endpoint-rate' }));
+			await remote().setFaults({ script: refused });
+			const result = await runStripe(remote(), creditsFor(customers), createFromItem());
+			expect(result.status).toBe('success');
+			expect((await remote().stats()).rateLimitedBy).toEqual({ 'endpoint-rate': 3 });
+			expect(onePerCustomer(await remote().transactions(), customers)).toBe(true);
 		});
 
 		it('honours Max Requests per Second', async () => {

@@ -10,6 +10,7 @@ import * as http from 'node:http';
 
 import { makeItems, runNode, runSdk, sdkClient, type ClientRun } from './runners';
 import { RemoteSandbox } from '../../test/sandbox/remote';
+import { NO_RATE_LIMITS } from '../../test/sandbox';
 
 async function main(): Promise<void> {
 	const count = Number(process.argv[2] ?? 2000);
@@ -22,10 +23,10 @@ async function main(): Promise<void> {
 				variant === 'sdk' || variant === 'sdk-paced' ? sdkClient(sandbox) : variant === 'sdk-no-keepalive' ? sdkClient(sandbox, undefined, { httpAgent: new http.Agent({ keepAlive: false }) }) : undefined;
 			const go = async (n: number, tag: string): Promise<ClientRun> => {
 				await sandbox.reset();
-				await sandbox.setFaults({ latencyMs: 0, rateLimitPerSecond: null, lockTimeouts: false });
+				await sandbox.setFaults({ latencyMs: 0, ...NO_RATE_LIMITS, lockTimeouts: false });
 				const items = makeItems(await sandbox.createCustomers(n), n, tag);
 				if (stripe) return await runSdk(sandbox, items, { concurrency: 32, paceRps: variant === 'sdk-paced' ? 1000 : undefined }, stripe);
-				return await runNode(sandbox, items, { maxRequestsPerSecond: variant.startsWith('floor') && !variant.includes('paced') ? undefined : 1000, literal: variant.endsWith('-literal'), floor: variant.startsWith('floor') });
+				return await runNode(sandbox, items, { maxRequestsPerSecond: variant.startsWith('floor') && !variant.includes('paced') ? undefined : 1000, endpointRequestsPerSecond: 1000, literal: variant.endsWith('-literal'), floor: variant.startsWith('floor') });
 			};
 			await go(300, 'warm');
 			const runs: string[] = [];

@@ -56,6 +56,9 @@ export interface NodeOptions {
 	byEmail?: boolean;
 	concurrency?: number;
 	maxRequestsPerSecond?: number;
+	endpointRequestsPerSecond?: number;
+	/** The sandbox's live-mode stand-in key instead of its test key. */
+	liveKey?: boolean;
 	maxRetries?: number;
 	timeout?: number;
 }
@@ -66,7 +69,7 @@ function floorParameters(literal: boolean | undefined, first: BenchItem): Record
 	return { customer: '={{ $json.customer }}', amount: '={{ $json.amount }}', currency: '={{ $json.currency }}', ref: '={{ $json.ref }}' };
 }
 
-function createParameters({ literal, floor: _floor, byEmail, ...options }: NodeOptions, first?: BenchItem): Record<string, unknown> {
+function createParameters({ literal, floor: _floor, byEmail, liveKey: _liveKey, ...options }: NodeOptions, first?: BenchItem): Record<string, unknown> {
 	if (literal && first) {
 		return {
 			resource: 'customerBalanceTransaction',
@@ -99,7 +102,7 @@ export async function runNode(sandbox: RemoteSandbox, items: BenchItem[], option
 		nodes[1].type = FLOOR_NODE_TYPE;
 		nodes[1].parameters = { ...floorParameters(options.literal, items[0]), paceRps: options.maxRequestsPerSecond ?? 0 };
 	}
-	const credentials = { stripeCustomerBalanceApi: { secretKey: sandbox.secretKey, baseUrl: sandbox.url } };
+	const credentials = { stripeCustomerBalanceApi: { secretKey: options.liveKey ? sandbox.liveKey : sandbox.secretKey, baseUrl: sandbox.url } };
 	const startedAt = Date.now();
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();

@@ -21,6 +21,8 @@ export interface BatchWorkflowOptions {
 	respond?: 'lastNode' | 'onReceived';
 	/** Options > Max Requests per Second (the sandbox takes test keys only; 100 stands for a live key's limit). */
 	maxRequestsPerSecond?: number;
+	/** Options > Max Requests per Second per Endpoint. */
+	endpointRequestsPerSecond?: number;
 	/** Options > Idempotency Key from each credit's `ref`. */
 	keyFromData?: boolean;
 	maxRetries?: number;
@@ -30,6 +32,7 @@ export interface BatchWorkflowOptions {
 export function batchWorkflow(credential: CredentialRef, options: BatchWorkflowOptions = {}): WorkflowJson {
 	const requestOptions: Record<string, unknown> = {};
 	if (options.maxRequestsPerSecond !== undefined) requestOptions.maxRequestsPerSecond = options.maxRequestsPerSecond;
+	if (options.endpointRequestsPerSecond !== undefined) requestOptions.endpointRequestsPerSecond = options.endpointRequestsPerSecond;
 	if (options.maxRetries !== undefined) requestOptions.maxRetries = options.maxRetries;
 	if (options.keyFromData) requestOptions.idempotencyKey = '={{ "credit-" + $json.ref }}';
 	return new WorkflowBuilder(options.id ?? 'queueCreditBatch1', 'Credit a batch from a CRM webhook')

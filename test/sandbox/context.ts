@@ -29,6 +29,8 @@ export interface SandboxState {
 }
 
 export interface ApiCall {
+  /** What the request log keeps of it. */
+  record: RecordedRequest;
   method: string;
   path: string;
   headers: IncomingHttpHeaders;

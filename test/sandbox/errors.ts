@@ -193,10 +193,11 @@ export const conflictWithoutRetryHint = () => invalid(409, keyInUseMessage, { co
 
 // --- load and failures ---
 
-export const rateLimited = () =>
+/** `reason`: the limiter that refused, sent in Stripe-Rate-Limited-Reason (global-rate, endpoint-rate, ...). */
+export const rateLimited = (reason?: string) =>
   invalid(429, 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.', {
     code: 'rate_limit',
-  });
+  }).withHeaders(reason === undefined ? {} : { 'Stripe-Rate-Limited-Reason': reason });
 
 export const lockTimeout = () =>
   invalid(

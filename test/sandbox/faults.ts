@@ -3,7 +3,10 @@ import type { SandboxFaults, SandboxScriptedFault, ScriptedFaultKind } from './t
 
 export const DEFAULT_FAULTS: Readonly<SandboxFaults> = Object.freeze({
   latencyMs: 0,
-  rateLimitPerSecond: null,
+  rateLimitPerSecond: 'stripe',
+  endpointRateLimitPerSecond: 25,
+  endpointRateLimits: {},
+  searchRateLimitPerSecond: 20,
   lockTimeouts: true,
   serverErrorRate: 0,
   dropAfterCommitRate: 0,
@@ -12,6 +15,9 @@ export const DEFAULT_FAULTS: Readonly<SandboxFaults> = Object.freeze({
   seed: 1,
   script: [],
 });
+
+/** Every rate limiter off (a test or bench about something else than pacing). */
+export const NO_RATE_LIMITS = Object.freeze({ rateLimitPerSecond: null, endpointRateLimitPerSecond: null, searchRateLimitPerSecond: null });
 
 /** Drawn for every request on arrival, so a given seed and arrival order always give the same faults. */
 export interface FaultDice {
@@ -56,17 +62,17 @@ export class FaultInjector {
   }
 
   /** Removes and returns the first script entry matching this request. */
-  takeScripted(method: string, path: string): ScriptedFaultKind | undefined {
+  takeScripted(method: string, path: string): SandboxScriptedFault | undefined {
     const index = this.settings.script.findIndex(
       (entry) => (entry.method === undefined || entry.method === method) && (entry.pathIncludes === undefined || path.includes(entry.pathIncludes)),
     );
     if (index === -1) return undefined;
-    return this.settings.script.splice(index, 1)[0].fault;
+    return this.settings.script.splice(index, 1)[0];
   }
 }
 
 function copyFaults(faults: Readonly<SandboxFaults>): SandboxFaults {
-  return { ...faults, script: faults.script.map((entry: SandboxScriptedFault) => ({ ...entry })) };
+  return { ...faults, endpointRateLimits: { ...faults.endpointRateLimits }, script: faults.script.map((entry: SandboxScriptedFault) => ({ ...entry })) };
 }
 
 const SCRIPTED_KINDS: readonly ScriptedFaultKind[] = [
@@ -92,9 +98,13 @@ function checkFaults(faults: SandboxFaults): void {
   if (!(faults.latencyMs >= 0)) throw new RangeError('latencyMs must be >= 0');
   if (!(faults.slowReplyMs >= 0)) throw new RangeError('slowReplyMs must be >= 0');
   if (!Number.isInteger(faults.seed)) throw new RangeError('seed must be an integer');
-  if (faults.rateLimitPerSecond !== null && !(Number.isInteger(faults.rateLimitPerSecond) && faults.rateLimitPerSecond > 0)) {
-    throw new RangeError('rateLimitPerSecond must be a positive integer or null');
-  }
+  const limit = (name: string, value: unknown) => {
+    if (value !== null && !(Number.isInteger(value) && (value as number) > 0)) throw new RangeError(`${name} must be a positive integer or null`);
+  };
+  if (faults.rateLimitPerSecond !== 'stripe') limit('rateLimitPerSecond', faults.rateLimitPerSecond);
+  limit('endpointRateLimitPerSecond', faults.endpointRateLimitPerSecond);
+  limit('searchRateLimitPerSecond', faults.searchRateLimitPerSecond);
+  for (const [endpoint, value] of Object.entries(faults.endpointRateLimits)) limit(`endpointRateLimits['${endpoint}']`, value);
   for (const entry of faults.script) {
     if (!SCRIPTED_KINDS.includes(entry.fault)) throw new RangeError(`unknown scripted fault '${entry.fault}'`);
   }

@@ -25,6 +25,7 @@ import {
 import { firstHeader, isValidApiVersion, replyApiVersion } from './headers';
 import { newRequestId } from './ids';
 import { readRequestParams } from './params';
+import { refusingLimiter } from './rateLimit';
 import { matchRoute } from './router';
 import { PLATFORM_ACCOUNT_ID } from './store';
 import type { RecordedRequest } from './types';
@@ -63,6 +64,7 @@ export class RequestPipeline {
     // Only a closed door awaits: an open one keeps arrival-to-lock synchronous (see above).
     if (state.gate.isClosed) await state.gate.pass();
     const call: ApiCall = {
+      record,
       method: arrived.method,
       path: arrived.path,
       headers: arrived.headers,
@@ -119,15 +121,15 @@ export class RequestPipeline {
     if (call.path.startsWith('/v1/webhook_endpoints') && !grant.webhooks) {
       throw missingPermission(maskApiKey(grant.key), account ?? PLATFORM_ACCOUNT_ID, 'rak_webhook_write');
     }
-    const limit = state.faults.current.rateLimitPerSecond;
-    if (limit !== null && !state.limiter.admit(`${grant.key}\u0000${account ?? ''}`, limit, Date.now())) {
-      state.stats.rateLimited += 1;
-      throw rateLimited();
-    }
+    const match = matchRoute(call.method, call.path);
+    const endpoint = `${call.method} ${match ? match.route.template : call.path}`;
+    call.record.endpoint = endpoint;
+    const bucket = `${grant.key}\u0000${account ?? ''}`;
+    const refusedBy = refusingLimiter(state.limiter, { bucket, endpoint, live: grant.live }, state.faults.current, Date.now());
+    if (refusedBy !== undefined) throw this.rateLimited(refusedBy);
     if (this.injectFaultBeforeExecution(call) === 'drop') return { kind: 'drop', latencyApplied: false };
 
     if (!call.params.ok) throw call.params.error;
-    const match = matchRoute(call.method, call.path);
     if (!match) throw unrecognizedUrl(call.method, call.path);
     const ledger = state.store.ledger(account)!;
     if (call.method === 'POST') return executeWrite(state, call, match, call.params.params, ledger);
@@ -140,12 +142,12 @@ export class RequestPipeline {
   private injectFaultBeforeExecution(call: ApiCall): 'drop' | undefined {
     const { stats, faults } = this.state;
     const scripted = faults.takeScripted(call.method, call.path);
-    switch (scripted) {
+    switch (scripted?.fault) {
       case undefined:
         break;
       case 'drop-after-commit':
       case 'slow-after-commit':
-        call.scriptedAfterCommit = scripted;
+        call.scriptedAfterCommit = scripted.fault;
         return undefined;
       case 'drop-before-commit':
         return 'drop';
@@ -153,10 +155,9 @@ export class RequestPipeline {
       case 'should-retry-false-500':
       case '503':
         stats.serverErrors += 1;
-        throw scripted === '503' ? serviceUnavailable() : serverError(scripted === '500' ? undefined : false);
+        throw scripted.fault === '503' ? serviceUnavailable() : serverError(scripted.fault === '500' ? undefined : false);
       case 'rate_limit':
-        stats.rateLimited += 1;
-        throw rateLimited();
+        throw this.rateLimited(scripted.reason);
       case 'lock_timeout':
         stats.lockTimeouts += 1;
         throw lockTimeout();
@@ -168,6 +169,13 @@ export class RequestPipeline {
       throw serverError();
     }
     return undefined;
+  }
+
+  private rateLimited(reason: string | undefined): StripeApiError {
+    const { stats } = this.state;
+    stats.rateLimited += 1;
+    stats.rateLimitedBy[reason ?? 'none'] = (stats.rateLimitedBy[reason ?? 'none'] ?? 0) + 1;
+    return rateLimited(reason);
   }
 
   private afterCommitFault(call: ApiCall, outcome: Outcome): 'drop' | 'slow' | undefined {

@@ -22,6 +22,8 @@ export class RemoteSandbox {
 		private readonly child: ChildProcess,
 		readonly url: string,
 		readonly secretKey: string,
+		/** A live-mode stand-in key: limited as Stripe limits live mode. */
+		readonly liveKey: string,
 	) {
 		child.on('message', (message: { id?: number; result?: unknown; error?: string }) => {
 			if (message.id === undefined) return;
@@ -42,11 +44,11 @@ export class RemoteSandbox {
 			execArgv: ['--import', 'tsx'],
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
-		const ready = await new Promise<{ url: string; secretKey: string }>((resolve, reject) => {
-			child.once('message', (message: { ready?: boolean; url: string; secretKey: string }) => resolve(message));
+		const ready = await new Promise<{ url: string; secretKey: string; liveKey: string }>((resolve, reject) => {
+			child.once('message', (message: { ready?: boolean; url: string; secretKey: string; liveKey: string }) => resolve(message));
 			child.once('exit', (code) => reject(new Error(`sandbox process exited with ${code} before it was ready`)));
 		});
-		return new RemoteSandbox(child, ready.url, ready.secretKey);
+		return new RemoteSandbox(child, ready.url, ready.secretKey, ready.liveKey);
 	}
 
 	private call<T>(message: SandboxOp): Promise<T> {
@@ -91,7 +93,7 @@ export class RemoteSandbox {
 	}
 
 	/** Per request: [arrival Date.now(), status (0 = dropped / none), replayed 0|1, path]. */
-	timeline(): Promise<Array<[number, number, number, string]>> {
+	timeline(): Promise<Array<[number, number, number, string, string]>> {
 		return this.call({ op: 'timeline' });
 	}
 

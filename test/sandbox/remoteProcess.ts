@@ -36,8 +36,12 @@ function summarize(sandbox: Sandbox): RequestSummary {
 	return { total: sandbox.requests.length, posts, byStatus, replayed };
 }
 
+/** A stand-in for a live key: the sandbox limits it as Stripe limits live mode (100 requests/s globally). */
+export const LIVE_STAND_IN_KEY = 'sk_live_sandboxStandIn4eC39HqLyjWDarjtT1';
+
 async function main(): Promise<void> {
 	const sandbox = await startSandbox();
+	sandbox.addKey(LIVE_STAND_IN_KEY, { live: true });
 	const handle = async (message: SandboxOp): Promise<unknown> => {
 		switch (message.op) {
 			case 'setFaults':
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
 			case 'requestSummary':
 				return summarize(sandbox);
 			case 'timeline':
-				return sandbox.requests.map((request) => [request.at, request.status ?? 0, request.replayed ? 1 : 0, request.path]);
+				return sandbox.requests.map((request) => [request.at, request.status ?? 0, request.replayed ? 1 : 0, request.path, request.endpoint ?? '']);
 			case 'close':
 				await sandbox.close();
 				setImmediate(() => process.exit(0));
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
 		);
 	});
 	process.on('disconnect', () => process.exit(0));
-	process.send?.({ ready: true, url: sandbox.url, secretKey: sandbox.secretKey });
+	process.send?.({ ready: true, url: sandbox.url, secretKey: sandbox.secretKey, liveKey: LIVE_STAND_IN_KEY });
 }
 
 main().catch((error: unknown) => {

@@ -33,6 +33,7 @@ const emptyStats = (): SandboxStats => ({
   committedWrites: 0,
   replays: 0,
   rateLimited: 0,
+  rateLimitedBy: {},
   lockTimeouts: 0,
   serverErrors: 0,
   dropped: 0,
@@ -155,8 +156,8 @@ class LocalStripeSandbox implements Sandbox {
     this.state.store.addAccount(id);
   }
 
-  addKey(key: string, opts: { readOnly?: boolean; webhooks?: boolean } = {}): void {
-    this.state.keys.add(key, opts.readOnly ?? false, opts.webhooks ?? true);
+  addKey(key: string, opts: { readOnly?: boolean; webhooks?: boolean; live?: boolean } = {}): void {
+    this.state.keys.add(key, opts.readOnly ?? false, opts.webhooks ?? true, opts.live ?? false);
   }
 
   createTransaction(customerId: string, change: { amount: number; currency: string; description?: string }, account?: string): CustomerBalanceTransaction {

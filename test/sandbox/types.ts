@@ -3,8 +3,18 @@
 export interface SandboxFaults {
   /** Added before every reply (writes hold the customer's lock during it). */
   latencyMs: number;
-  /** Per API key + account, sliding 1 s window over accepted requests; excess -> 429 rate_limit. null = unlimited. */
-  rateLimitPerSecond: number | null;
+  /**
+   * Stripe's limiters, each a sliding 1 s window over accepted requests per API key + account; excess -> 429 rate_limit
+   * with the limiter in Stripe-Rate-Limited-Reason. The global limit: 'stripe' = 100/s for a live key, 25/s for a test
+   * key (the default); null = off.
+   */
+  rateLimitPerSecond: number | 'stripe' | null;
+  /** Each endpoint's (method + path template, whatever the object): 25 by default; null = off. Also counts globally. */
+  endpointRateLimitPerSecond: number | null;
+  /** Endpoints whose limit Stripe raised, by method and route template: { 'POST /v1/customers/:customer/balance_transactions': 100 }. */
+  endpointRateLimits: Record<string, number>;
+  /** Search reads (GET .../search): 20 by default; null = off. */
+  searchRateLimitPerSecond: number | null;
   /** A write to a customer while another write to the same customer is in flight -> 429 lock_timeout (else it waits). */
   lockTimeouts: boolean;
   /** Fraction [0,1] of requests answered 500 api_error before anything is done. */
@@ -33,6 +43,8 @@ export type SandboxScriptedFault = {
     | 'should-retry-false-500';
   method?: 'GET' | 'POST';
   pathIncludes?: string;
+  /** For 'rate_limit': the Stripe-Rate-Limited-Reason header to send (none if unset, as for a limiter Stripe does not name). */
+  reason?: string;
 };
 
 export type ScriptedFaultKind = SandboxScriptedFault['fault'];
@@ -41,6 +53,8 @@ export interface RecordedRequest {
   method: string;
   /** Path without the query string. */
   path: string;
+  /** The endpoint it counts against, method and route template ('POST /v1/customers/:customer/balance_transactions'), once routed. */
+  endpoint?: string;
   /** Raw query string, without '?'. */
   query: string;
   /** Request headers; the Authorization value has its key masked. */
@@ -62,6 +76,8 @@ export interface SandboxStats {
   committedWrites: number;
   replays: number;
   rateLimited: number;
+  /** rateLimited by the limiter named in Stripe-Rate-Limited-Reason ('none' for scripted 429s without one). */
+  rateLimitedBy: Record<string, number>;
   lockTimeouts: number;
   serverErrors: number;
   dropped: number;
@@ -212,7 +228,7 @@ export interface Sandbox {
   transactions(customerId?: string, account?: string): CustomerBalanceTransaction[];
   addAccount(id: string): void;
   /** `webhooks: false`: a restricted key without write access to Webhook Endpoints (403 on /v1/webhook_endpoints). */
-  addKey(key: string, opts?: { readOnly?: boolean; webhooks?: boolean }): void;
+  addKey(key: string, opts?: { readOnly?: boolean; webhooks?: boolean; live?: boolean }): void;
   /** Applies a balance change as the API's create does, and emits its event (tests' stand-in for the Dashboard or an invoice). */
   createTransaction(customerId: string, change: { amount: number; currency: string; description?: string }, account?: string): CustomerBalanceTransaction;
   /** Changes a customer's email or name and emits `customer.updated` (no balance change). */

@@ -193,6 +193,7 @@ type OptionName =
 	| 'timeout'
 	| 'concurrency'
 	| 'maxRequestsPerSecond'
+	| 'endpointRequestsPerSecond'
 	| 'amountFormat'
 	| 'direction'
 	| 'expand';
@@ -305,7 +306,16 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 		default: 0,
 		typeOptions: { minValue: 0, maxValue: 1000 },
 		description:
-			'Ceiling on the request rate (read from the first item). 0 picks Stripe\'s limit for the key: 25/s for test keys, 100/s for live keys. All executions running in this n8n process share one ceiling per Stripe account (the lowest any of them set). Requests are spaced a little under it, and the node slows down by itself when Stripe still answers 429: several n8n processes on one key (queue-mode workers) find their shares that way. To spare Stripe those 429s, set the account\'s limit divided by the number of processes.',
+			"Ceiling on the account's total request rate (read from the first item). 0 picks Stripe's global limit for the key: 100/s for live keys, 25/s for test keys. Set more only if Stripe raised your account's limit. Each endpoint also has its own limit (Max Requests per Second per Endpoint), so bulk credits go at most 25/s by default. All executions running in this n8n process share the account's limits (the lowest any of them set), and the node slows down by itself when Stripe still answers 429: several n8n processes on one key (queue-mode workers) find their shares that way.",
+	},
+	endpointRequestsPerSecond: {
+		displayName: 'Max Requests per Second per Endpoint',
+		name: 'endpointRequestsPerSecond',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0, maxValue: 1000 },
+		description:
+			"Ceiling on each Stripe endpoint's request rate (read from the first item), e.g. creating balance transactions, for any customer. 0 picks Stripe's default limit per endpoint: 25/s. Set more only if Stripe raised that limit for your account. Customer searches stay under Stripe's Search limit (20/s) either way.",
 	},
 };
 

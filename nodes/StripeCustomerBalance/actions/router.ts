@@ -114,13 +114,13 @@ function alreadySentError(errors: Map<number, NodeApiError>): NodeApiError {
 }
 
 /** Read from the first item, option by option: a bad choice elsewhere in its Options fails that item, not the run. */
-function executionSettings(context: IExecuteFunctions): { concurrency: number; maxRequestsPerSecond?: number } {
-	const options = context.getNodeParameter('options', 0, {}) as { concurrency?: unknown; maxRequestsPerSecond?: unknown } | null;
-	const concurrency = options?.concurrency;
-	const rate = options?.maxRequestsPerSecond;
+function executionSettings(context: IExecuteFunctions): { concurrency: number; maxRequestsPerSecond?: number; endpointRequestsPerSecond?: number } {
+	const options = (context.getNodeParameter('options', 0, {}) ?? {}) as { concurrency?: unknown; maxRequestsPerSecond?: unknown; endpointRequestsPerSecond?: unknown };
+	const rate = (value: unknown, name: string) => (value === undefined || value === 0 ? undefined : positiveInteger(name, value, 1, 1000));
 	return {
-		concurrency: concurrency === undefined ? DEFAULT_CONCURRENCY : positiveInteger('Concurrency', concurrency, 1, 100),
-		maxRequestsPerSecond: rate === undefined || rate === 0 ? undefined : positiveInteger('Max Requests per Second', rate, 1, 1000),
+		concurrency: options.concurrency === undefined ? DEFAULT_CONCURRENCY : positiveInteger('Concurrency', options.concurrency, 1, 100),
+		maxRequestsPerSecond: rate(options.maxRequestsPerSecond, 'Max Requests per Second'),
+		endpointRequestsPerSecond: rate(options.endpointRequestsPerSecond, 'Max Requests per Second per Endpoint'),
 	};
 }
 
@@ -158,6 +158,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		settings = executionSettings(this);
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
+			endpointRequestsPerSecond: settings.endpointRequestsPerSecond,
 			idempotencyKeys: new IdempotencyKeys(idempotencyScope(this), this.getNode().id, runIndexOf(this)),
 		});
 		if (readCheckOnly(this)) checkRun = new CheckOnlyRun(client);

@@ -1,12 +1,12 @@
 import { createHash } from 'crypto';
 
 import { KeyedLocks } from './keyedLocks';
-import { RateLimiter } from './rateLimiter';
+import { Pacer, type PacerLimits, type Turn, type TurnOutcome } from './pacer';
 
 /**
  * State shared by every execution of this n8n process. n8n loads a node's module once per process (the main process,
  * or one queue-mode worker), so executions that run at once meet here: per Stripe account one pacer, which holds them
- * together under the account's rate limit, and per customer one lock, which lets their writes to that customer through
+ * together under the account's rate limits (global, per endpoint, Search), and per customer one lock, which lets their writes to that customer through
  * one at a time, in arrival order. Accounts are known by a hash; the secret key itself is never kept.
  */
 
@@ -14,48 +14,70 @@ import { RateLimiter } from './rateLimiter';
 const IDLE_MS = 60_000;
 const SWEEP_EVERY_MS = 10_000;
 
-/** The rate limiter of one account, under the lowest ceiling any running execution asked for. */
-export class AccountPacer {
-	private readonly limiter: RateLimiter;
+/** An execution's own limits (Options): the account's requests per second, each endpoint's. Unset: Stripe's. */
+export interface LimitSettings {
+	global?: number;
+	endpoint?: number;
+}
 
-	private readonly ceilings = new Map<object, number>();
+/** The pacer of one account, under the lowest limits the running executions asked for, else Stripe's defaults. */
+export class AccountPacer {
+	private readonly pacer: Pacer;
+
+	private readonly settings = new Map<object, LimitSettings>();
 
 	private lastUsed = Date.now();
 
-	constructor(private readonly defaultCeiling: number) {
-		this.limiter = new RateLimiter(defaultCeiling);
+	constructor(private readonly defaults: PacerLimits) {
+		this.pacer = new Pacer(defaults);
 	}
 
-	/** An execution that set Max Requests per Second: its ceiling holds for the account until it leaves. */
-	join(member: object, ceiling: number): void {
-		this.ceilings.set(member, ceiling);
-		this.limiter.setCeiling(this.ceiling());
+	/** An execution that set its own limits: they hold for the account until it leaves. */
+	join(member: object, settings: LimitSettings): void {
+		this.settings.set(member, settings);
+		this.pacer.setLimits(this.limits());
 	}
 
 	leave(member: object): void {
-		this.ceilings.delete(member);
-		this.limiter.setCeiling(this.ceiling());
+		this.settings.delete(member);
+		this.pacer.setLimits(this.limits());
 		this.lastUsed = Date.now();
 	}
 
-	/** `first`: more writes to a customer wait behind this request: its turn comes before the others'. */
-	async acquire(first = false): Promise<void> {
+	/** `first`: more writes to a customer wait behind this request: its turn comes before the others' of its endpoint. */
+	async acquire(endpoint: string, first = false): Promise<Turn> {
 		this.lastUsed = Date.now();
-		await this.limiter.acquire(first);
+		return await this.pacer.acquire(endpoint, first);
 	}
 
-	/** Stripe answered: with 429 rate_limit (`admitted` false: the pacer slows down), or anything else. */
-	onReply(admitted: boolean): void {
-		if (admitted) this.limiter.onAdmitted();
-		else this.limiter.onRateLimited();
+	/** The request of a turn leaves now. */
+	sent(turn: Turn): void {
+		this.pacer.sent(turn);
+	}
+
+	/** Stripe answered (or not): a 429 rate_limit slows the limiter it names. */
+	settle(turn: Turn, outcome: TurnOutcome): void {
+		this.pacer.settle(turn, outcome);
+	}
+
+	/** The rate the account's limiter, or one endpoint's, hands turns out at now. */
+	rateAt(now: number, endpoint?: string): number {
+		return this.pacer.rateAt(now, endpoint);
 	}
 
 	isIdle(now: number): boolean {
-		return this.ceilings.size === 0 && this.limiter.queued === 0 && now - this.lastUsed > IDLE_MS;
+		return this.settings.size === 0 && this.pacer.queued === 0 && now - this.lastUsed > IDLE_MS;
 	}
 
-	private ceiling(): number {
-		return this.ceilings.size === 0 ? this.defaultCeiling : Math.min(...this.ceilings.values());
+	private limits(): PacerLimits {
+		const lowest = (name: keyof LimitSettings) =>
+			Math.min(...[...this.settings.values()].map((settings) => settings[name] ?? Infinity));
+		const global = lowest('global');
+		const endpoint = lowest('endpoint');
+		return {
+			global: global === Infinity ? this.defaults.global : global,
+			endpoint: endpoint === Infinity ? this.defaults.endpoint : endpoint,
+		};
 	}
 }
 
@@ -71,11 +93,11 @@ export class AccountRegistry {
 		return { pacers: this.pacers.size, customerLocks: this.customerLocks.size };
 	}
 
-	pacer(accountId: string, defaultCeiling: number, now = Date.now()): AccountPacer {
+	pacer(accountId: string, defaults: PacerLimits, now = Date.now()): AccountPacer {
 		this.sweep(now);
 		let pacer = this.pacers.get(accountId);
 		if (!pacer) {
-			pacer = new AccountPacer(defaultCeiling);
+			pacer = new AccountPacer(defaults);
 			this.pacers.set(accountId, pacer);
 		}
 		return pacer;

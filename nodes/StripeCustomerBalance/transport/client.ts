@@ -16,8 +16,9 @@ import { encodeForm, type FormValue } from '../encoding';
 import { networkReason } from './networkErrors';
 import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
-import { accountId, platformAccountId, processAccounts, type AccountPacer } from './accountRegistry';
-import { defaultRequestsPerSecond } from './rateLimiter';
+import { accountId, platformAccountId, processAccounts, type AccountPacer, type LimitSettings } from './accountRegistry';
+import type { PacerLimits } from './pacer';
+import { ENDPOINT_LIMIT, endpointOf, globalLimit, replyOutcome } from './stripeLimits';
 import { backoffMs, isRetryable, isWaitable, waitMs, type Outcome } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'stripeCustomerBalanceApi';
@@ -81,7 +82,7 @@ function parseBody(body: unknown): unknown {
  * into NodeApiErrors carrying Stripe's words.
  */
 export class StripeClient {
-	/** The pacers this client holds to its own ceiling (Max Requests per Second), until `close()`. */
+	/** The pacers this client holds to its own limits (Options), until `close()`. */
 	private readonly joined = new Set<AccountPacer>();
 
 	private constructor(
@@ -91,14 +92,16 @@ export class StripeClient {
 		private readonly baseUrl: string,
 		/** The platform account's id in the process registry (a digest of key and base URL). */
 		private readonly platformAccount: string,
-		private readonly defaultCeiling: number,
-		private readonly ceiling: number | undefined,
+		/** Stripe's limits for this key. */
+		private readonly defaults: PacerLimits,
+		/** The execution's own limits, if it set any. */
+		private readonly limits: LimitSettings | undefined,
 		private readonly idempotencyKeys: IdempotencyKeys | undefined,
 	) {}
 
 	static async connect(
 		context: Context,
-		settings: { maxRequestsPerSecond?: number; idempotencyKeys?: IdempotencyKeys } = {},
+		settings: { maxRequestsPerSecond?: number; endpointRequestsPerSecond?: number; idempotencyKeys?: IdempotencyKeys } = {},
 	): Promise<StripeClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 		const secret = checkSecretKey(credentials.secretKey);
@@ -117,8 +120,10 @@ export class StripeClient {
 			decrypted,
 			target.baseUrl,
 			platformAccountId(secret.key, target.baseUrl),
-			defaultRequestsPerSecond(secret.key),
-			settings.maxRequestsPerSecond,
+			{ global: globalLimit(secret.key), endpoint: ENDPOINT_LIMIT },
+			settings.maxRequestsPerSecond === undefined && settings.endpointRequestsPerSecond === undefined
+				? undefined
+				: { global: settings.maxRequestsPerSecond, endpoint: settings.endpointRequestsPerSecond },
 			settings.idempotencyKeys,
 		);
 	}
@@ -127,7 +132,7 @@ export class StripeClient {
 		return this.context.getNode();
 	}
 
-	/** Lets go of this client's ceiling: the account's pacer goes back to the ceilings of the executions still running. */
+	/** Lets go of this client's limits: the account's pacer goes back to those of the executions still running. */
 	close(): void {
 		for (const pacer of this.joined) pacer.leave(this);
 		this.joined.clear();
@@ -165,10 +170,11 @@ export class StripeClient {
 	}
 
 	private async sendNow(call: StripeCall, urgentAtFirst: boolean): Promise<IDataObject> {
-		const { itemIndex, options } = call;
+		const { itemIndex, options, method, path } = call;
 		const request = this.describe(call);
 		const { headers } = request;
 		const pacer = this.pacer(options.stripeAccount);
+		const endpoint = endpointOf(method, path);
 		const waitUntil = Date.now() + options.timeoutMs;
 
 		// Failures count against Max Retries; a 429 (rate limit, customer lock) is a wait, bounded by the Timeout.
@@ -176,9 +182,10 @@ export class StripeClient {
 		let waits = 0;
 		let urgent = urgentAtFirst;
 		for (let attempt = 1; ; attempt++) {
-			await pacer.acquire(urgent);
+			const turn = await pacer.acquire(endpoint, urgent);
+			pacer.sent(turn);
 			const outcome = await this.attempt(request);
-			if (outcome.kind === 'reply') pacer.onReply(outcome.code !== 'rate_limit');
+			pacer.settle(turn, outcome.kind === 'network' ? { kind: 'no-reply' } : replyOutcome(outcome.code, outcome.rateLimitedReason));
 			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;
 			if (outcome.kind === 'reply' && outcome.details.type === 'idempotency_error' && outcome.statusCode === 400) {
 				const key = headers['Idempotency-Key'];
@@ -207,9 +214,9 @@ export class StripeClient {
 	}
 
 	private pacer(stripeAccount: string | undefined): AccountPacer {
-		const pacer = processAccounts.pacer(accountId(this.platformAccount, stripeAccount), this.defaultCeiling);
-		if (this.ceiling !== undefined && !this.joined.has(pacer)) {
-			pacer.join(this, this.ceiling);
+		const pacer = processAccounts.pacer(accountId(this.platformAccount, stripeAccount), this.defaults);
+		if (this.limits !== undefined && !this.joined.has(pacer)) {
+			pacer.join(this, this.limits);
 			this.joined.add(pacer);
 		}
 		return pacer;
@@ -221,7 +228,7 @@ export class StripeClient {
 	}
 
 	private async attempt(request: IHttpRequestOptions): Promise<
-		| { kind: 'reply'; statusCode: number; body: unknown; code?: string; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
+		| { kind: 'reply'; statusCode: number; body: unknown; code?: string; rateLimitedReason?: string; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
 		| { kind: 'network'; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
 	> {
 		let response: { body: unknown; headers: unknown; statusCode: number };
@@ -257,6 +264,16 @@ export class StripeClient {
 			retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
 		};
 		const details = detailsFromReply(response.statusCode, body, requestId);
-		return { kind: 'reply', statusCode: response.statusCode, body, code: details.code, retryable: isRetryable(policy), policy, details };
+		return {
+			kind: 'reply',
+			statusCode: response.statusCode,
+			body,
+			code: details.code,
+			rateLimitedReason: header(response.headers, 'stripe-rate-limited-reason'),
+			retryable: isRetryable(policy),
+			policy,
+			details,
+		};
 	}
 }
+

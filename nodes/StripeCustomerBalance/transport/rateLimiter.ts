@@ -1,9 +1,9 @@
-import { sleep } from 'n8n-workflow';
-
 /**
- * Spaces requests evenly at a ceiling of requests per second (no bursts, so Stripe's per-second window is never
- * overrun), slows down when Stripe answers 429 rate_limit anyway (another process or client shares the key) to what
- * Stripe let through, and climbs back to the ceiling over the following seconds.
+ * One of Stripe's limiters as the node paces it (the account's, one endpoint's, or Search's): turns spaced evenly at a
+ * ceiling of requests per second (no bursts, so Stripe's per-second window is never overrun), slowed when Stripe
+ * answers that this limiter refused a request anyway (another process or client shares it) to what Stripe let through,
+ * and climbing back to the ceiling over the following seconds. The Pacer (pacer.ts) hands out turns that need every
+ * limiter a request counts against.
  */
 // Turns follow a fixed schedule a little under the ceiling, which leaves room for the jitter between handing out a
 // turn and the request reaching Stripe. Timers fire late, so a late turn is made up, by at most CATCH_UP turns, and
@@ -15,9 +15,9 @@ const CATCH_UP = 1;
 const WINDOW_MS = 1000 / PACING_MARGIN;
 
 /**
- * After a 429 the rate becomes a little less (SHARE_KEPT) than the share of this pacer's requests of the last second
- * that Stripe let through: two processes offering 95/s each under a limit of 100/s see about half go through, each
- * keeps a little under half, and together they are just under the limit. Never less than half of the rate.
+ * After a 429 the rate becomes a little less (SHARE_KEPT) than the share of this limiter's requests of the last second
+ * that Stripe let through: two processes offering 24/s each under an endpoint limit of 25/s see about half go through,
+ * each keeps a little under half, and together they are just under the limit. Never less than half of the rate.
  */
 const SHARE_KEPT = 0.95;
 const KEPT_AT_LEAST = 0.5;
@@ -30,87 +30,122 @@ const SHARE_WINDOW_MS = 1000;
  */
 const FIRST_SECOND_RECOVERY = 0.02;
 
+/**
+ * When the slowdowns come often (another process shares the limiter and probes too), each waits longer before
+ * climbing: two seconds per slowdown of the last RECENT_MS, at most MAX_HOLD_MS. Alone again, none are recent.
+ */
+const RECENT_MS = 30_000;
+const MAX_HOLD_MS = 8_000;
+
+/**
+ * A concurrency refusal caps the requests in flight at this share of those in flight then; the cap rises by one a
+ * second while no such refusal comes, and goes after CONCURRENCY_CAP_MS without one.
+ */
+const CONCURRENCY_KEPT = 0.75;
+const CONCURRENCY_CAP_MS = 30_000;
+
 export class RateLimiter {
 	private nextSlot = 0;
 
-	private readonly waiting: Array<() => void> = [];
-
-	/** Served before `waiting`: requests that hold a customer's lock. */
-	private readonly waitingFirst: Array<() => void> = [];
-
-	/** When the turns of the last window were handed out. */
+	/**
+	 * When the requests of the last window left: the window counts sends, not hand-outs, since a busy event loop can
+	 * hold a request between its turn and its send, and then it reaches Stripe together with later ones.
+	 */
 	private readonly handedOut: number[] = [];
 
-	private pumping = false;
+	/** Turns handed out whose request has not left yet: they count in every window until they do. */
+	private unsent = 0;
 
 	/** The rate right after the last slowdown; undefined once it has recovered to the ceiling. */
 	private slowedTo: number | undefined;
 
 	private lastSlowdown = 0;
 
-	/** Replies of the last SHARE_WINDOW_MS: whether Stripe's rate limit let each request through. */
+	/** When the slowdowns of the last RECENT_MS came. */
+	private readonly slowdowns: number[] = [];
+
+	/** How long the rate stays at slowedTo before it climbs. */
+	private holdMs = 0;
+
+	/** Replies of the last SHARE_WINDOW_MS: whether this limiter let each request through. */
 	private readonly replies: Array<{ at: number; admitted: boolean }> = [];
 
-	constructor(private ceiling: number) {}
+	/** Requests that took a turn and have no reply yet. */
+	private inFlight = 0;
 
-	/** Requests waiting for a turn: a limiter with none may be dropped. */
-	get queued(): number {
-		return this.waiting.length + this.waitingFirst.length;
-	}
+	private inFlightCap: number | undefined;
+
+	private lastConcurrencyRefusal = 0;
+
+	constructor(private ceiling: number) {}
 
 	/** A new ceiling applies to the next turn; a rate slowed by 429s stays slowed and recovers toward it. */
 	setCeiling(ceiling: number): void {
 		this.ceiling = ceiling;
 	}
 
-	/** Waits for this request's turn; one loop hands out the turns in order, those asked `first` before the others. */
-	async acquire(first = false): Promise<void> {
-		await new Promise<void>((resolve) => {
-			(first ? this.waitingFirst : this.waiting).push(resolve);
-			if (!this.pumping) void this.pump();
-		});
-	}
-
 	/** The rate turns are handed out at now: the ceiling, or less after a 429, recovering. */
 	rateAt(now: number): number {
 		if (this.slowedTo === undefined) return this.ceiling;
-		const seconds = Math.max(0, now - this.lastSlowdown) / 1000;
+		const seconds = Math.max(0, now - this.lastSlowdown - this.holdMs) / 1000;
 		const recovered = this.slowedTo + (this.ceiling * FIRST_SECOND_RECOVERY * (8 ** seconds - 1)) / 7;
-		if (recovered < this.ceiling) return recovered;
+		if (recovered < this.ceiling) return Math.min(recovered, this.ceiling);
 		this.slowedTo = undefined;
 		return this.ceiling;
 	}
 
-	private async pump(): Promise<void> {
-		this.pumping = true;
-		// Time spent idle is not credit for a burst.
-		this.nextSlot = Math.max(this.nextSlot, Date.now());
-		while (this.queued > 0) {
-			const now = Date.now();
-			const rate = this.rateAt(now);
-			while (this.handedOut.length > 0 && this.handedOut[0] <= now - WINDOW_MS) this.handedOut.shift();
-			const windowFull = this.handedOut.length >= Math.max(1, Math.floor(rate));
-			const wait = Math.max(this.nextSlot - now, windowFull ? this.handedOut[0] + WINDOW_MS - now : 0);
-			if (wait > 0) {
-				await sleep(wait);
-				continue;
-			}
-			((this.waitingFirst.shift() ?? this.waiting.shift()) as () => void)();
-			this.handedOut.push(now);
-			const interval = 1000 / (rate * PACING_MARGIN);
-			this.nextSlot = Math.max(this.nextSlot + interval, Date.now() - CATCH_UP * interval);
+	/** How many requests may be in flight at once now; undefined: no cap (no concurrency refusal lately). */
+	inFlightCapAt(now: number): number | undefined {
+		if (this.inFlightCap === undefined) return undefined;
+		const since = now - this.lastConcurrencyRefusal;
+		if (since >= CONCURRENCY_CAP_MS) {
+			this.inFlightCap = undefined;
+			return undefined;
 		}
-		this.pumping = false;
+		return this.inFlightCap + Math.floor(since / 1000);
 	}
 
-	/** A reply that was not a 429 rate_limit: Stripe's rate limit let the request through. */
+	/** Milliseconds until this limiter can give a turn: 0 now, Infinity while the in-flight cap is reached. */
+	waitMs(now: number): number {
+		const cap = this.inFlightCapAt(now);
+		if (cap !== undefined && this.inFlight >= cap) return Infinity;
+		const rate = this.rateAt(now);
+		while (this.handedOut.length > 0 && this.handedOut[0] <= now - WINDOW_MS) this.handedOut.shift();
+		const windowFull = this.unsent + this.handedOut.length >= Math.max(1, Math.floor(rate * PACING_MARGIN));
+		// full of unsent turns only: the sends wake the pacer (or the next slot does)
+		const windowFreesAt = this.handedOut.length > 0 ? this.handedOut[0] + WINDOW_MS - now : Infinity;
+		return Math.max(0, this.nextSlot - now, windowFull ? windowFreesAt : 0);
+	}
+
+	/** Hands out a turn (waitMs was 0). */
+	take(now: number): void {
+		// Time spent idle is not credit for a burst.
+		if (this.handedOut.length + this.unsent === 0) this.nextSlot = Math.max(this.nextSlot, now);
+		this.unsent += 1;
+		this.inFlight += 1;
+		const interval = 1000 / (this.rateAt(now) * PACING_MARGIN);
+		this.nextSlot = Math.max(this.nextSlot + interval, now - CATCH_UP * interval);
+	}
+
+	/** The request of a turn leaves now. */
+	sent(now: number): void {
+		this.unsent = Math.max(0, this.unsent - 1);
+		this.handedOut.push(now);
+	}
+
+	/** The request of a turn is over (answered or failed). */
+	finished(): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+	}
+
+	/** A reply that this limiter did not refuse. */
 	onAdmitted(now = Date.now()): void {
 		this.remember(now, true);
 	}
 
 	/**
-	 * Slows down to the share of the last second's requests that Stripe let through, at most once a second: the 429s
-	 * of one burst arrive together and are one signal.
+	 * This limiter refused a request (429 rate_limit): slows down to the share of the last second's requests that
+	 * Stripe let through, at most once a second, since the 429s of one burst arrive together and are one signal.
 	 */
 	onRateLimited(now = Date.now()): void {
 		this.remember(now, false);
@@ -118,16 +153,22 @@ export class RateLimiter {
 		const admitted = this.replies.filter((reply) => reply.admitted).length;
 		const kept = Math.max(KEPT_AT_LEAST, (SHARE_KEPT * admitted) / this.replies.length);
 		this.slowedTo = Math.max(1, this.rateAt(now) * kept);
+		while (this.slowdowns.length > 0 && this.slowdowns[0] <= now - RECENT_MS) this.slowdowns.shift();
+		this.holdMs = Math.min(MAX_HOLD_MS, this.slowdowns.length * 2000);
+		this.slowdowns.push(now);
 		this.lastSlowdown = now;
+	}
+
+	/** This limiter refused a request for too many in flight: fewer at once, at most one cut a second. */
+	onConcurrencyLimited(now = Date.now()): void {
+		if (now - this.lastConcurrencyRefusal < 1000) return;
+		// the refused request was in flight too
+		this.inFlightCap = Math.max(1, Math.floor((this.inFlight + 1) * CONCURRENCY_KEPT));
+		this.lastConcurrencyRefusal = now;
 	}
 
 	private remember(now: number, admitted: boolean): void {
 		this.replies.push({ at: now, admitted });
 		while (this.replies[0].at <= now - SHARE_WINDOW_MS) this.replies.shift();
 	}
-}
-
-/** Stripe's documented limits: 100 requests/s in live mode, 25/s in test mode and sandboxes (paced at 95% of it). */
-export function defaultRequestsPerSecond(secretKey: string): number {
-	return /^(sk|rk)_live_/.test(secretKey) ? 100 : 25;
 }

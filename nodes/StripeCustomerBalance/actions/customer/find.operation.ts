@@ -41,7 +41,7 @@ const properties: INodeProperties[] = [
 			"A query in Stripe's search language, e.g. metadata['crm_id']:'0012345' or email~'acme.com' AND name:'Jane'. Stripe's search may miss customers created in the last minute.",
 	},
 	...returnAllAndLimit,
-	optionsCollection(['stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['find'] } }, properties);

@@ -6,7 +6,7 @@ import { customerSummary } from './customerSummary';
 
 const properties: INodeProperties[] = [
 	customerLocator,
-	optionsCollection(['ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['getBalance'] } }, properties);

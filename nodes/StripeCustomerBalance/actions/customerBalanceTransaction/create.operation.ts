@@ -16,7 +16,7 @@ import { checkOnlyOption } from '../checkOnly';
 import type { Operation } from '../types';
 import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, withDirection } from './amountFields';
 
-const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond'] as const;
+const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond'] as const;
 
 // Stripe's own page on idempotent requests: this package has no public repository yet to link its docs (docs/RELEASING.md).
 const IDEMPOTENCY_URL = 'https://docs.stripe.com/api/idempotent_requests';

@@ -17,7 +17,7 @@ export const transactionIdField: INodeProperties = {
 const properties: INodeProperties[] = [
 	customerLocator,
 	transactionIdField,
-	optionsCollection(['expand', 'ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['expand', 'ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions(

@@ -40,7 +40,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection(['expand', 'ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond']),
+	optionsCollection(['expand', 'ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond']),
 ];
 
 export const description = updateDisplayOptions(

@@ -30,7 +30,7 @@ const properties: INodeProperties[] = [
 			metadataField,
 		],
 	},
-	optionsCollection(['expand', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond'], [checkOnlyOption]),
+	optionsCollection(['expand', 'ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond'], [checkOnlyOption]),
 ];
 
 export const description = updateDisplayOptions(

@@ -28,6 +28,7 @@ import {
 	nodeItems,
 	nodeJson,
 	packPackage,
+	creditInSmallestUnit,
 	readCrmRows,
 	registerSecret,
 	stripeCredential,
@@ -175,7 +176,7 @@ async function main(): Promise<void> {
 			const name = target!.mode === 'sandbox' ? (target!.names.get(row.customerId) ?? row.customerName) : '';
 			const who = name ? `${name} ${dim(row.customerId)}` : row.customerId;
 			if (tx.error) {
-				return [who, money(-Math.round(Number(row.amount) * 10 ** decimalsOf(row.currency.toLowerCase())), row.currency.toLowerCase()), row.currency.toUpperCase(), red(`FAILED: ${truncate(String(tx.error), 60)}`), '', ''];
+				return [who, money(creditInSmallestUnit(row), row.currency.toLowerCase()), row.currency.toUpperCase(), red(`FAILED: ${truncate(String(tx.error), 60)}`), '', ''];
 			}
 			return [
 				who,

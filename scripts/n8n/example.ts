@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decimalsOf } from '../../nodes/StripeCustomerBalance/amounts';
 import { REPO_ROOT } from './runtime';
 import { findNode, type WorkflowJson } from './workflows';
 
@@ -46,11 +47,16 @@ const ROWS = /const rows = (\[[\s\S]*?\]);\n/;
 export function crmCode(rows: CrmRow[]): string {
 	return [
 		'// A CRM export: one row per credit to grant. In a real workflow this is your CRM or a spreadsheet node.',
-		'// amount is text in the smallest currency unit ("1250" = 12.50 EUR), as many exports deliver it.',
+		'// amount is text as people write it ("12.50" EUR), as many exports deliver it.',
 		`const rows = ${JSON.stringify(rows, null, 2)};`,
 		'return rows.map((json) => ({ json }));',
 		'',
 	].join('\n');
+}
+
+/** A row's amount in Stripe's terms: the smallest unit, negative for the credit the example grants. */
+export function creditInSmallestUnit(row: CrmRow): number {
+	return -Math.round(Number(row.amount) * 10 ** decimalsOf(row.currency.toLowerCase()));
 }
 
 /** The rows of the example's CRM export node. */

@@ -43,7 +43,7 @@ import {
 	type PackedPackage,
 	type WorkflowJson,
 } from '../../scripts/n8n';
-import { EXAMPLE_CREDENTIAL, loadExampleWorkflow, readCrmRows } from '../../scripts/n8n/example';
+import { EXAMPLE_CREDENTIAL, creditInSmallestUnit, loadExampleWorkflow, readCrmRows } from '../../scripts/n8n/example';
 import { startSandbox, type Sandbox } from '../sandbox';
 
 jest.setTimeout(15 * 60_000);
@@ -451,11 +451,11 @@ describe('the example workflow (examples/credit-customer-balances.json)', () => 
 		if (!result.ok) throw new Error(summarizeRun(result.run));
 		const credits = nodeJson(result.run, 'Credit customer balance');
 		expect(credits).toHaveLength(exampleRows.length);
-		credits.forEach((tx, index) => expect(tx).toMatchObject({ customer: exampleRows[index].customerId, amount: -Number(exampleRows[index].amount) }));
+		credits.forEach((tx, index) => expect(tx).toMatchObject({ customer: exampleRows[index].customerId, amount: creditInSmallestUnit(exampleRows[index]) }));
 		const balances = nodeJson(result.run, 'Get customer balance');
 		expect(balances.map((b) => b.customer)).toEqual(ids);
 		for (const balance of balances) {
-			const expected = -exampleRows.filter((r) => r.customerId === balance.customer).reduce((sum, r) => sum + Number(r.amount), 0);
+			const expected = exampleRows.filter((r) => r.customerId === balance.customer).reduce((sum, r) => sum + creditInSmallestUnit(r), 0);
 			expect(balance.balance).toBe(expected);
 			expect(sandbox.customer(String(balance.customer))?.balance).toBe(expected);
 		}

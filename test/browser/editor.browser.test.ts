@@ -78,7 +78,8 @@ it.each(otherExampleWorkflows().filter((workflow) => !workflow.nodes.some((node)
 		for (const sticky of workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote')) {
 			// The note's first line as the canvas renders it: markdown's heading marks, code ticks and emphasis gone.
 			const title = String(sticky.parameters.content).split('\n')[0].replace(/^#+ /, '').replace(/[`*_]/g, '');
-			await page().getByText(title).first().waitFor();
+			// Visible text only: the editor's header also holds the workflow's name, which may be the note's title.
+			await page().getByText(title).filter({ visible: true }).first().waitFor();
 		}
 		await screenshot(`recipe-${workflow.id}`, 'page');
 	},

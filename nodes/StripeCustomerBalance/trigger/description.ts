@@ -1,6 +1,6 @@
 import { NodeOperationError, type IHookFunctions, type INodeProperties, type IWebhookFunctions } from 'n8n-workflow';
 
-import { checkedChoices, choice, fieldsWithChoices } from '../choices';
+import { checkedChoices, fieldsWithChoices } from '../choices';
 import type { InvalidInput } from '../validation';
 import type { ChangeFilter } from './balanceChanges';
 
@@ -50,8 +50,9 @@ export const triggerProperties: INodeProperties[] = [
  */
 export function readTriggerChoices(context: IHookFunctions | IWebhookFunctions): { changes: ChangeFilter } {
 	try {
-		for (const field of fieldsWithChoices(triggerProperties)) checkedChoices(field, context.getNodeParameter(field.name, field.default));
-		return { changes: choice(changesField, context.getNodeParameter('changes', 'any')) as ChangeFilter };
+		const checked: Record<string, unknown> = {};
+		for (const field of fieldsWithChoices(triggerProperties)) checked[field.name] = checkedChoices(field, context.getNodeParameter(field.name, field.default));
+		return { changes: checked[changesField.name] as ChangeFilter };
 	} catch (error) {
 		const invalid = error as InvalidInput;
 		throw new NodeOperationError(context.getNode(), `Invalid ${invalid.field}: ${invalid.message}`, { description: invalid.hint });

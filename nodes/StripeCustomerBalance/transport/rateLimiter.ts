@@ -5,14 +5,19 @@
  * and climbing back to the ceiling over the following seconds. The Pacer (pacer.ts) hands out turns that need every
  * limiter a request counts against.
  */
-// Turns follow a fixed schedule a little under the ceiling, which leaves room for the jitter between handing out a
-// turn and the request reaching Stripe. Timers fire late, so a late turn is made up, by at most CATCH_UP turns, and
-// never so that the last second holds more turns than the ceiling.
-const PACING_MARGIN = 0.95;
+// A window of WINDOW_MS holds at most TURNS_SHARE of the ceiling (one request fewer than Stripe's 25/s, 19 of Search's
+// 20/s, 96 of 100/s), and turns are spaced evenly at that pace. The window is a little longer than Stripe's second and
+// one turn short of it: a request that reaches Stripe up to ~70 ms later than the ones after it (the first of a run
+// often does) still leaves Stripe's window within its limit. Timers fire late, so a late turn is made up, by at most
+// CATCH_UP turns, and never so that the window holds more turns than it may.
+const TURNS_SHARE = 0.96;
+const WINDOW_MS = 1025;
 const CATCH_UP = 1;
-// A ceiling's worth of turns per this window rather than per second: the same as the pacing at full speed, and it
-// leaves 50 ms for a request that reaches Stripe later than the ones after it (the first of a run often does).
-const WINDOW_MS = 1000 / PACING_MARGIN;
+
+/** Turns one window may hold at this rate. */
+function turnsPerWindow(rate: number): number {
+	return Math.max(1, Math.floor(rate * TURNS_SHARE));
+}
 
 /**
  * After a 429 the rate becomes a little less (SHARE_KEPT) than the share of this limiter's requests of the last second
@@ -111,7 +116,7 @@ export class RateLimiter {
 		if (cap !== undefined && this.inFlight >= cap) return Infinity;
 		const rate = this.rateAt(now);
 		while (this.handedOut.length > 0 && this.handedOut[0] <= now - WINDOW_MS) this.handedOut.shift();
-		const windowFull = this.unsent + this.handedOut.length >= Math.max(1, Math.floor(rate * PACING_MARGIN));
+		const windowFull = this.unsent + this.handedOut.length >= turnsPerWindow(rate);
 		// full of unsent turns only: the sends wake the pacer (or the next slot does)
 		const windowFreesAt = this.handedOut.length > 0 ? this.handedOut[0] + WINDOW_MS - now : Infinity;
 		return Math.max(0, this.nextSlot - now, windowFull ? windowFreesAt : 0);
@@ -123,7 +128,7 @@ export class RateLimiter {
 		if (this.handedOut.length + this.unsent === 0) this.nextSlot = Math.max(this.nextSlot, now);
 		this.unsent += 1;
 		this.inFlight += 1;
-		const interval = 1000 / (this.rateAt(now) * PACING_MARGIN);
+		const interval = WINDOW_MS / turnsPerWindow(this.rateAt(now));
 		this.nextSlot = Math.max(this.nextSlot + interval, now - CATCH_UP * interval);
 	}
 

@@ -49,11 +49,25 @@ describe('credit by email', () => {
 		]);
 		expect(sandbox().customer(jane.id)?.balance).toBe(-400);
 		expect(sandbox().customer(bob.id)?.balance).toBe(-600);
-		// One Search request per distinct email (any case), the same request the official SDK sends for it.
-		expect(lookups(sandbox()).map((request) => request.path)).toEqual(['/v1/customers/search', '/v1/customers/search']);
+		// Each distinct email (any case) asked once, both in one Search request, the same the official SDK sends for it.
+		expect(lookups(sandbox()).map((request) => request.path)).toEqual(['/v1/customers/search']);
 		const fromNode = lookups(sandbox())[0].query;
-		await sdkFor(sandbox()).customers.search({ query: "email:'jane@acme.com'", limit: 100 });
+		await sdkFor(sandbox()).customers.search({ query: "email:'jane@acme.com' OR email:'bob@globex.com'", limit: 100 });
 		expect(fromNode).toBe(sandbox().requests.at(-1)?.query);
+	});
+
+	it('a bulk run asks Search for up to 10 emails in one request (Search\'s most clauses), each email in one request only', async () => {
+		const customers = Array.from({ length: 25 }, (_, index) => sandbox().createCustomer({ email: `referrer${index}@acme.com` }));
+		const items = customers.map((customer, index) => ({ email: String(customer.email).toUpperCase(), amount: -(index + 1) }));
+		const result = await runStripe(sandbox(), items, creditByEmail());
+
+		expect(result.status).toBe('success');
+		expect(result.output('Stripe').map((item) => item.json.customer)).toEqual(customers.map((customer) => customer.id));
+		const searched = lookups(sandbox()).map((request) => new URLSearchParams(request.query).get('query') ?? '');
+		const emailsPerSearch = searched.map((query) => query.split(' OR ').map((clause) => clause.replace(/^email:'|'$/g, '')));
+		expect(emailsPerSearch.every((emails) => emails.length >= 1 && emails.length <= 10)).toBe(true);
+		expect(emailsPerSearch.flat().sort()).toEqual(customers.map((customer) => String(customer.email)).sort());
+		expect(searched.length).toBeLessThan(items.length / 2);
 	});
 
 	it('an unknown, an ambiguous or a deleted customer\'s email fails its own item, naming email, field and item; nothing is sent for it', async () => {
@@ -152,8 +166,7 @@ describe('credit by email', () => {
 		// Looked up once per email in any case: the first spelling seen (and its lower case) found it for both.
 		expect(output[2]).toMatchObject({ customer: mixed.id, amount: -3 });
 		expect(lookups(sandbox()).map((request) => `${request.path}?${decodeURIComponent(request.query)}`).sort()).toEqual([
-			'/v1/customers/search?query=email:\'fresh@acme.com\'&limit=100',
-			'/v1/customers/search?query=email:\'mixed@acme.com\'&limit=100',
+			'/v1/customers/search?query=email:\'fresh@acme.com\' OR email:\'mixed@acme.com\'&limit=100',
 			'/v1/customers?email=FRESH@acme.com&limit=100',
 			'/v1/customers?email=Mixed@Acme.com&limit=100',
 			'/v1/customers?email=fresh@acme.com&limit=100',

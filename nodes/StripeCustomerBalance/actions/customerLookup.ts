@@ -15,6 +15,25 @@ export interface ResolvedCustomer {
 
 const PAGE_SIZE = 100;
 
+/** Search's most clauses in one query: up to this many emails share one Search request. */
+const EMAILS_PER_SEARCH = 10;
+
+/** Searches one execution has in flight per account: while they are, new emails gather into the next one. */
+const SEARCHES_IN_FLIGHT = 2;
+
+interface PendingEmail {
+	resolve: (customers: IDataObject[]) => void;
+	reject: (error: unknown) => void;
+}
+
+/** Emails that will share one Search request, keyed by their lower case (each asked once: customersWithEmail). */
+interface SearchBatch {
+	emails: Map<string, PendingEmail>;
+	options: CallOptions;
+	itemIndex: number;
+	expand: string[];
+}
+
 /** Stripe Search's quoted string: a quote inside is escaped with a backslash (customerEmail refuses `"` and `\`). */
 export function emailSearchQuery(email: string): string {
 	return `email:'${email.toLowerCase().replace(/'/g, "\\'")}'`;
@@ -40,6 +59,9 @@ function describeMatches(customers: IDataObject[]): string {
  */
 export class CustomerLookup {
 	private readonly byEmail = new Map<string, Promise<IDataObject[]>>();
+
+	/** Per account and expansion: the emails gathering for the next Search, and how many of its Searches are in flight. */
+	private readonly searches = new Map<string, { next: SearchBatch | undefined; inFlight: number }>();
 
 	constructor(private readonly client: StripeClient) {}
 
@@ -118,7 +140,7 @@ export class CustomerLookup {
 		const lower = email.toLowerCase();
 		const sameEmail = (customer: IDataObject) =>
 			customer.deleted !== true && typeof customer.email === 'string' && customer.email.toLowerCase() === lower;
-		const searched = await this.search(emailSearchQuery(email), options, itemIndex, Infinity, expand.map((field) => `data.${field}`)).then(
+		const searched = await this.searched(email, options, itemIndex, expand).then(
 			(customers) => customers.filter(sameEmail),
 			(error: unknown) => {
 				// Search not offered for this account (Stripe answers 400 or 404): the exact filter still finds exact spellings.
@@ -141,5 +163,52 @@ export class CustomerLookup {
 			for (const customer of data.filter(sameEmail)) found.set(String(customer.id), customer);
 		}
 		return [...found.values()];
+	}
+
+	/**
+	 * What Search finds for this email. Emails asked for together share a request, `email:'a' OR email:'b'`, up to
+	 * Search's 10 clauses: a bulk run by email costs Search a tenth of the requests, and its 20/s limit stops being
+	 * the pace. The first email of an execution goes out at once; while SEARCHES_IN_FLIGHT are out, more gather.
+	 */
+	private async searched(email: string, options: CallOptions, itemIndex: number, expand: string[]): Promise<IDataObject[]> {
+		const key = JSON.stringify([options.stripeAccount ?? '', expand]);
+		let searches = this.searches.get(key);
+		if (!searches) {
+			searches = { next: undefined, inFlight: 0 };
+			this.searches.set(key, searches);
+		}
+		const gathering = searches;
+		if (!gathering.next) {
+			gathering.next = { emails: new Map(), options, itemIndex, expand };
+			// the emails the current slice of items asks for join it before it may go
+			void Promise.resolve().then(() => this.sendNext(gathering));
+		}
+		const batch = gathering.next;
+		return await new Promise<IDataObject[]>((resolve, reject) => {
+			batch.emails.set(email.toLowerCase(), { resolve, reject });
+			if (batch.emails.size === EMAILS_PER_SEARCH) this.sendNext(gathering, true);
+		});
+	}
+
+	private sendNext(searches: { next: SearchBatch | undefined; inFlight: number }, full = false): void {
+		const batch = searches.next;
+		if (!batch || batch.emails.size === 0 || (!full && searches.inFlight >= SEARCHES_IN_FLIGHT)) return;
+		searches.next = undefined;
+		searches.inFlight += 1;
+		const query = [...batch.emails.keys()].map(emailSearchQuery).join(' OR ');
+		const settled = this.search(query, batch.options, batch.itemIndex, Infinity, batch.expand.map((field) => `data.${field}`));
+		void settled
+			.then(
+				(customers) => {
+					for (const { resolve } of batch.emails.values()) resolve(customers);
+				},
+				(error: unknown) => {
+					for (const { reject } of batch.emails.values()) reject(error);
+				},
+			)
+			.finally(() => {
+				searches.inFlight -= 1;
+				this.sendNext(searches);
+			});
 	}
 }

@@ -103,7 +103,7 @@ const rows: Row[] = [];
 const targets: Target[] = [];
 const notes: string[] = [];
 
-type Judge = (run: ClientRun, verification: Verification, stats: Row['stats']) => { check: string; target?: Omit<Target, 'name'> };
+type Judge = (run: ClientRun, verification: Verification, stats: Row['stats'], requests: number) => { check: string; target?: Omit<Target, 'name'> };
 
 async function measure(
 	sandbox: RemoteSandbox,
@@ -118,7 +118,7 @@ async function measure(
 	const stats = await sandbox.stats();
 	const timeline = await sandbox.timeline();
 	const verification = await verify(sandbox, items);
-	const { check, target } = judge(result, verification, stats);
+	const { check, target } = judge(result, verification, stats, timeline.length);
 	const firstRequestMs = timeline.length > 0 ? timeline[0][0] - result.startedAt : NaN;
 	const row: Row = {
 		scenario,
@@ -192,10 +192,10 @@ async function creditsById(sandbox: RemoteSandbox, name: string, count: number, 
 		'node',
 		items,
 		boundMs,
-		() => runNode(sandbox, items, { liveKey }),
-		(run, v, stats) => ({
+		() => runNode(sandbox, items, { liveKey, stopOnError: true }),
+		(run, v, stats, requests) => ({
 			check: `${exactlyOnceText(v, items, run)}; the sandbox sent ${stats.rateLimited} 429s, ${run.user429} reached the user`,
-			target: stripeLimitsTarget(run, v, stats, stats.committedWrites + stats.rateLimited + stats.replays, count, boundMs, slack),
+			target: stripeLimitsTarget(run, v, stats, requests, count, boundMs, slack),
 		}),
 	);
 }
@@ -230,10 +230,10 @@ async function scenarioH(sandbox: RemoteSandbox): Promise<void> {
 		'node',
 		items,
 		bound,
-		() => runNode(sandbox, items, { liveKey: true, byEmail: true }),
-		(run, v, stats) => ({
+		() => runNode(sandbox, items, { liveKey: true, byEmail: true, stopOnError: true }),
+		(run, v, stats, requests) => ({
 			check: `${exactlyOnceText(v, items, run)}; the sandbox sent ${stats.rateLimited} 429s (${JSON.stringify(stats.rateLimitedBy)}), ${run.user429} reached the user`,
-			target: stripeLimitsTarget(run, v, stats, stats.committedWrites + stats.rateLimited + stats.replays + 100, 300, bound, 1.15),
+			target: stripeLimitsTarget(run, v, stats, requests, 300, bound, 1.15),
 		}),
 	);
 }

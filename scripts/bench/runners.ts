@@ -59,6 +59,8 @@ export interface NodeOptions {
 	endpointRequestsPerSecond?: number;
 	/** The sandbox's live-mode stand-in key instead of its test key. */
 	liveKey?: boolean;
+	/** n8n's default On Error (Stop Workflow) instead of Continue: every item checked, and its customer found, before any is sent. */
+	stopOnError?: boolean;
 	maxRetries?: number;
 	timeout?: number;
 }
@@ -69,7 +71,7 @@ function floorParameters(literal: boolean | undefined, first: BenchItem): Record
 	return { customer: '={{ $json.customer }}', amount: '={{ $json.amount }}', currency: '={{ $json.currency }}', ref: '={{ $json.ref }}' };
 }
 
-function createParameters({ literal, floor: _floor, byEmail, liveKey: _liveKey, ...options }: NodeOptions, first?: BenchItem): Record<string, unknown> {
+function createParameters({ literal, floor: _floor, byEmail, liveKey: _liveKey, stopOnError: _stopOnError, ...options }: NodeOptions, first?: BenchItem): Record<string, unknown> {
 	if (literal && first) {
 		return {
 			resource: 'customerBalanceTransaction',
@@ -97,7 +99,7 @@ function countFailure(failures: Record<string, number>, key: string): void {
 }
 
 export async function runNode(sandbox: RemoteSandbox, items: BenchItem[], options: NodeOptions): Promise<ClientRun> {
-	const nodes = itemsThenStripe(items, createParameters(options, items[0]), { onError: 'continueRegularOutput' });
+	const nodes = itemsThenStripe(items, createParameters(options, items[0]), options.stopOnError ? {} : { onError: 'continueRegularOutput' });
 	if (options.floor) {
 		nodes[1].type = FLOOR_NODE_TYPE;
 		nodes[1].parameters = { ...floorParameters(options.literal, items[0]), paceRps: options.maxRequestsPerSecond ?? 0 };

@@ -6,6 +6,9 @@
  *   v1     X = this node, version 1, Create: one credit, customer by id, amount/currency/description by expression
  *   v2     X = the same with version 2 (Direction: Credit, amount as written)
  *   http   X = n8n's HTTP Request node posting the same form to the same sandbox (Bearer header, form body by expression)
+ *   httpCredential  the same, the key in a Header Auth credential (as a user who keeps keys out of workflows builds it):
+ *          n8n then does per execution what it does for any node with a credential (checks the workflow may use it,
+ *          reads it from its database, decrypts it)
  * Each variant gets `executions` webhook calls, `concurrency` at a time, in 12 rounds interleaved between the variants
  * (orders from a Latin square), against a sandbox that answers at once with no limit. CPU is n8n's: utime + stime
  * of every process in n8n's process group (/proc), read before and after each block of calls.
@@ -37,8 +40,9 @@ import {
 } from '../n8n';
 import { startSandbox, type Sandbox } from '../../test/sandbox';
 
-type Variant = 'floor' | 'v1' | 'v2' | 'http';
-const VARIANTS: Variant[] = ['floor', 'v1', 'v2', 'http'];
+type Variant = 'floor' | 'v1' | 'v2' | 'http' | 'httpCredential';
+const VARIANTS: Variant[] = ['floor', 'v1', 'v2', 'http', 'httpCredential'];
+const byVariant = <T>(value: () => T) => Object.fromEntries(VARIANTS.map((variant) => [variant, value()])) as Record<Variant, T>;
 
 export interface PerExecutionResult {
 	executions: number;
@@ -50,6 +54,9 @@ export interface PerExecutionResult {
 	written: Record<Variant, number>;
 	ratioV1: number;
 	ratioV2: number;
+	/** Against the HTTP Request node that holds the key in a credential, as the node does. */
+	ratioV1Credential: number;
+	ratioV2Credential: number;
 	/** The ratios of each round on its own (the spread says how much the machine's load moved the pooled ratio). */
 	roundRatios: Array<{ v1: number; v2: number }>;
 	loadAverage: string;
@@ -76,20 +83,20 @@ function groupCpuMs(pgid: number): number {
 	return (ticks * 1000) / CLK_TCK;
 }
 
-/** A Latin square of the four variants: over 4 rounds each runs once in each place and once after each other one. */
-const ORDERS: Variant[][] = [
-	['floor', 'v1', 'v2', 'http'],
-	['v1', 'http', 'floor', 'v2'],
-	['v2', 'floor', 'http', 'v1'],
-	['http', 'v2', 'v1', 'floor'],
-];
+/** Each variant in each place of a round equally often (the orders rotate). */
+const ORDERS: Variant[][] = VARIANTS.map((_, shift) => VARIANTS.map((__, index) => VARIANTS[(index + shift) % VARIANTS.length]));
 
 /** After a block of calls, until n8n has saved the last executions; the same wait for every variant. */
 const SETTLE_MS = 500;
 
-const PATHS: Record<Variant, string> = { floor: 'cpu-floor', v1: 'cpu-node-v1', v2: 'cpu-node-v2', http: 'cpu-http-request' };
+const PATHS: Record<Variant, string> = { floor: 'cpu-floor', v1: 'cpu-node-v1', v2: 'cpu-node-v2', http: 'cpu-http-request', httpCredential: 'cpu-http-request-credential' };
 
-function httpRequestNode(name: string, sandbox: Sandbox): WorkflowNode {
+const HEADER_CREDENTIAL = { id: 'benchCpuHeaderAu', name: 'Stripe key as Header Auth (bench cpu)' };
+
+function httpRequestNode(name: string, sandbox: Sandbox, keyInCredential = false): WorkflowNode {
+	const authentication = keyInCredential
+		? { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }
+		: { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${sandbox.secretKey}` }] } };
 	return {
 		id: randomUUID(),
 		name,
@@ -99,8 +106,7 @@ function httpRequestNode(name: string, sandbox: Sandbox): WorkflowNode {
 		parameters: {
 			method: 'POST',
 			url: `={{ '${sandbox.url}/v1/customers/' + $json.body.customerId + '/balance_transactions' }}`,
-			sendHeaders: true,
-			headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${sandbox.secretKey}` }] },
+			...authentication,
 			sendBody: true,
 			contentType: 'form-urlencoded',
 			bodyParameters: {
@@ -112,6 +118,7 @@ function httpRequestNode(name: string, sandbox: Sandbox): WorkflowNode {
 			},
 			options: {},
 		},
+		...(keyInCredential ? { credentials: { httpHeaderAuth: HEADER_CREDENTIAL } } : {}),
 	};
 }
 
@@ -129,6 +136,7 @@ function workflows(sandbox: Sandbox, credential: { id: string; name: string }): 
 		v1: build('cpuNodeV1Hook001', 'v1', stripeNode('Credit balance', create, { credential })),
 		v2: build('cpuNodeV2Hook001', 'v2', stripeNode('Credit balance', { ...create, direction: 'credit' }, { credential, typeVersion: 2 })),
 		http: build('cpuHttpReqHook01', 'http', httpRequestNode('HTTP Request', sandbox)),
+		httpCredential: build('cpuHttpCredHook1', 'httpCredential', httpRequestNode('HTTP Request', sandbox, true)),
 	};
 }
 
@@ -167,7 +175,10 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 	const n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
 	try {
 		await n8n.installTarball((await packPackage(workDir)).tarball);
-		await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
+		await n8n.importCredentials([
+			stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
+			{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${sandbox.secretKey}` } },
+		]);
 		const flows = workflows(sandbox, credential);
 		await n8n.importWorkflows(Object.values(flows));
 		const env: Record<string, string> = options.profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profileDir}` } : {};
@@ -176,10 +187,10 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 			await publishWebhookWorkflows(server, Object.values(flows));
 			const pgid = server.pid!;
 			// One customer per concurrent call of a block, so that no two calls lock the same customer.
-			const customers: Record<Variant, string[]> = { floor: [], v1: [], v2: [], http: [] };
+			const customers = byVariant((): string[] => []);
 			for (const variant of VARIANTS) customers[variant] = Array.from({ length: concurrency * 2 }, () => sandbox.createCustomer({}).id);
-			const cpu: Record<Variant, number> = { floor: 0, v1: 0, v2: 0, http: 0 };
-			const failed: Record<Variant, number> = { floor: 0, v1: 0, v2: 0, http: 0 };
+			const cpu = byVariant(() => 0);
+			const failed = byVariant(() => 0);
 			// Warm-up: n8n compiles and caches on the first executions of a workflow.
 			for (const variant of VARIANTS) await calls(server.url, variant, customers[variant], 1_000_000, perRound, concurrency);
 			const roundRatios: PerExecutionResult['roundRatios'] = [];
@@ -187,7 +198,7 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 				// Each variant in each place equally often, and after each of the others (n8n finishes an execution's
 				// bookkeeping after its reply: what a block leaves behind must not always land on the same next one).
 				const order = ORDERS[round % ORDERS.length];
-				const spent: Record<Variant, number> = { floor: 0, v1: 0, v2: 0, http: 0 };
+				const spent = byVariant(() => 0);
 				for (const variant of order) {
 					const before = groupCpuMs(pgid);
 					failed[variant] += await calls(server.url, variant, customers[variant], round * perRound, perRound, concurrency);
@@ -199,12 +210,13 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 				roundRatios.push({ v1: (spent.v1 - spent.floor) / http, v2: (spent.v2 - spent.floor) / http });
 			}
 			const done = perRound * rounds;
-			const written: Record<Variant, number> = { floor: 0, v1: 0, v2: 0, http: 0 };
+			const written = byVariant(() => 0);
 			for (const variant of VARIANTS) {
 				written[variant] = customers[variant].reduce((sum, customer) => sum + sandbox.transactions(customer).length, 0) - (variant === 'floor' ? 0 : perRound);
 			}
 			const cpuMs = Object.fromEntries(VARIANTS.map((variant) => [variant, cpu[variant] / done])) as Record<Variant, number>;
 			const http = cpuMs.http - cpuMs.floor;
+			const httpCredential = cpuMs.httpCredential - cpuMs.floor;
 			return {
 				executions: done,
 				concurrency,
@@ -213,6 +225,8 @@ export async function perExecutionCpu(options: { executions?: number; concurrenc
 				written,
 				ratioV1: (cpuMs.v1 - cpuMs.floor) / http,
 				ratioV2: (cpuMs.v2 - cpuMs.floor) / http,
+				ratioV1Credential: (cpuMs.v1 - cpuMs.floor) / httpCredential,
+				ratioV2Credential: (cpuMs.v2 - cpuMs.floor) / httpCredential,
 				roundRatios,
 				loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / '),
 			};
@@ -238,10 +252,11 @@ export function describePerExecution(result: PerExecutionResult): string[] {
 	const added = (variant: Variant) => result.cpuMs[variant] - result.cpuMs.floor;
 	return [
 		`${result.executions} executions per variant, ${result.concurrency} at a time, rounds interleaved; n8n's CPU (its process group) per execution:`,
-		`  floor (Webhook -> No Operation) ${ms(result.cpuMs.floor)}; adds over it: node v1 ${ms(added('v1'))}, node v2 ${ms(added('v2'))}, HTTP Request ${ms(added('http'))}`,
+		`  floor (Webhook -> No Operation) ${ms(result.cpuMs.floor)}; adds over it: node v1 ${ms(added('v1'))}, node v2 ${ms(added('v2'))}, HTTP Request ${ms(added('http'))}, HTTP Request with the key in a credential ${ms(added('httpCredential'))}`,
 		`  ratio node / HTTP Request: version 1 ${result.ratioV1.toFixed(2)}x, version 2 ${result.ratioV2.toFixed(2)}x (target <= 1.00x)`,
+		`  ratio node / HTTP Request with the key in a credential: version 1 ${result.ratioV1Credential.toFixed(2)}x, version 2 ${result.ratioV2Credential.toFixed(2)}x`,
 		`  median of the rounds' ratios (less swayed by a round the machine disturbed): version 1 ${median(result.roundRatios.map((round) => round.v1)).toFixed(2)}x, version 2 ${median(result.roundRatios.map((round) => round.v2)).toFixed(2)}x`,
 		`  per round (v1 / v2): ${result.roundRatios.map((round) => `${round.v1.toFixed(2)} / ${round.v2.toFixed(2)}`).join(', ')}`,
-		`  failed calls: ${VARIANTS.map((variant) => `${variant} ${result.failed[variant]}`).join(', ')}; credits written: v1 ${result.written.v1}, v2 ${result.written.v2}, http ${result.written.http} (of ${result.executions} each); load average at the end ${result.loadAverage}`,
+		`  failed calls: ${VARIANTS.map((variant) => `${variant} ${result.failed[variant]}`).join(', ')}; credits written: v1 ${result.written.v1}, v2 ${result.written.v2}, http ${result.written.http}, httpCredential ${result.written.httpCredential} (of ${result.executions} each); load average at the end ${result.loadAverage}`,
 	];
 }

@@ -638,6 +638,12 @@ async function main(): Promise<void> {
 		notes.push(`(j) ${lines.join(' ')}`);
 		const worst = Math.max(result.ratioV1, result.ratioV2);
 		targets.push({ name: '(j)', pass: worst <= 1, text: `node / HTTP Request node, CPU added per webhook execution: v1 ${result.ratioV1.toFixed(2)}x, v2 ${result.ratioV2.toFixed(2)}x (target <= 1.00x)` });
+		const worstLikeForLike = Math.max(result.ratioV1Credential, result.ratioV2Credential);
+		targets.push({
+			name: '(j) key in a credential',
+			pass: worstLikeForLike <= 1,
+			text: `node / HTTP Request node holding the key in a credential as the node does: v1 ${result.ratioV1Credential.toFixed(2)}x, v2 ${result.ratioV2Credential.toFixed(2)}x (target <= 1.00x)`,
+		});
 		if (profileDir) log(`  V8 CPU profiles of n8n in ${profileDir} (summarise: tsx scripts/bench/summarizeProfile.ts <file>)`);
 	}
 

@@ -18,9 +18,11 @@
  *       account's pacer in the same n8n process (bench/triggerUnderLoad.ts)           -> every answer within 2 s
  *
  *   (j) CPU per webhook execution in one real n8n (bench/perExecution.ts): Webhook -> the node (v1, v2) vs Webhook ->
- *       HTTP Request node, over Webhook -> No Operation; 300 executions each, 10 at a time -> node / HTTP Request <= 1.0x
+ *       HTTP Request node (the key in a header, and in a Header Auth credential), over Webhook -> No Operation; 300
+ *       executions each, 10 at a time -> node / HTTP Request <= 1.0x
+ *   (m) memory per credit, one execution of 10,000 credits in the engine (bench/memoryPerCredit.ts) -> <= 39.4 KB
  *
- * Options: --only a,b,c,sweep,d,e,f,g,h,i,j (default: all); --profile: V8 CPU profiles of n8n during (j); --hog: a CPU hog keeps one core busy throughout (the load of
+ * Options: --only a,t,b,c,sweep,d,m,e,f,g,h,i,j (default: all); --profile: V8 CPU profiles of n8n during (j); --hog: a CPU hog keeps one core busy throughout (the load of
  * a busy n8n host, under which requests reach Stripe bunched). Results: stdout and bench-results/latest.md (+ latest.json).
  * A benchmark, not a test: missed targets are reported (exit code 0); the exit code is 1 only if the bench breaks.
  */
@@ -38,6 +40,7 @@ import { twoExecutionsAtOnce, webhookBurstInN8n, type BetweenResult } from './be
 import { queueModeBench } from './bench/queueMode';
 import { triggerUnderBulkRun } from './bench/triggerUnderLoad';
 import { describePerExecution, perExecutionCpu } from './bench/perExecution';
+import { memoryPerCredit } from './bench/memoryPerCredit';
 
 // The node's default (actions/router.ts), from the build the bench runs: the SDK gets the same concurrency.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -423,9 +426,24 @@ async function scenarioD(sandbox: RemoteSandbox): Promise<CpuResult[]> {
 	});
 }
 
+/** Issue 29's bound: what n8n held per credit at 10,000 credits when it was filed (39.4 KB) must not grow. */
+const MEMORY_KB_PER_CREDIT = 39.4;
+
+async function scenarioM(sandbox: RemoteSandbox): Promise<void> {
+	log('\n(m) memory per credit: one execution of 10,000 credits in the engine, no latency, no limit');
+	const result = await memoryPerCredit(sandbox);
+	const v = (await sandbox.transactions()).length;
+	const text =
+		`peak heap ${result.heapKbPerCredit.toFixed(1)} KB and peak resident memory ${result.rssKbPerCredit.toFixed(1)} KB per credit above the start ` +
+		`(target: heap <= ${MEMORY_KB_PER_CREDIT} KB); ${result.run.ok}/${result.credits} credits, ${v} transactions in the sandbox, wall ${seconds(result.run.wallMs)} s`;
+	log(`  ${text}`);
+	notes.push(`(m) ${text}`);
+	targets.push({ name: '(m)', pass: result.heapKbPerCredit <= MEMORY_KB_PER_CREDIT && result.run.ok === result.credits && v === result.credits, text });
+}
+
 function parseOnly(): Set<string> {
 	const index = process.argv.findIndex((arg) => arg.startsWith('--only'));
-	if (index === -1) return new Set(['a', 't', 'b', 'c', 'sweep', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
+	if (index === -1) return new Set(['a', 't', 'b', 'c', 'sweep', 'd', 'm', 'e', 'f', 'g', 'h', 'i', 'j']);
 	const arg = process.argv[index];
 	return new Set((arg.includes('=') ? arg.split('=')[1] : (process.argv[index + 1] ?? '')).split(','));
 }
@@ -603,6 +621,7 @@ async function main(): Promise<void> {
 		if (only.has('sweep')) sweepCells = await sweep(sandbox);
 		if (only.has('d')) cpu = await scenarioD(sandbox);
 		if (only.has('h')) await scenarioH(sandbox);
+		if (only.has('m')) await scenarioM(sandbox);
 		if (only.has('e')) {
 			log('\n(e) two executions of 200 items at once on one key');
 			between.push(await twoExecutionsAtOnce(sandbox));

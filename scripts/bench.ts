@@ -3,17 +3,18 @@
  * Items source -> Stripe node, create), against the local Stripe sandbox in a child process, each beside the
  * official `stripe` SDK doing the same work through a promise pool at the same concurrency.
  *
- *   (a) 1,000 items, distinct customers, 100 ms latency, sandbox limit 100/s   -> bound 10 s (rate limit)
+ *   (a) live key, 1,000 credits to distinct customers, Stripe's limits, 100 ms  -> bound 40 s (credits: 25/s), <= 1% refused
+ *   (t) test key, 500 credits, Stripe's limits, 100 ms                          -> bound 20 s (the account: 25/s)
  *   (b) 200 items for one customer, 100 ms latency, lock timeouts on            -> bound 200 x latency (serial writes)
  *   (c) 1,000 items under a fault mix (500s, drops after commit, slow replies)  -> exactly 1,000 transactions
  *   sweep: concurrency 8/16/32/64 x latency 100/300/500 ms, 300 items, 100/s    -> the default `concurrency`
  *   (d) CPU per item at zero latency (sandbox out of process), node vs SDK, plus diagnostics saying where it goes
  *   (e) two executions of 200 items at once on one key                         -> bound 4 s, never over the ceiling
  *   (f) 150 webhook executions at once in the real n8n (bench/betweenExecutions.ts) -> bound max(6 s, n8n's own time)
- *   (g) 2,000 credits in 20 webhook executions: one n8n process, then queue mode on 2 workers (bench/queueMode.ts)
- *                                                                                -> bound 20 s (rate limit)
- *   (h) 1,000 credits By Email over 100 distinct emails (mixed case), 100 ms, 100/s -> bound 11 s (1,100 requests: one
- *       lookup per email, then the credits)
+ *   (g) 2,000 credits in 20 webhook executions, live key: one n8n process, then queue mode on 2 workers
+ *       (bench/queueMode.ts)                                                      -> bound 80 s (credits: 25/s)
+ *   (h) live key, 300 credits By Email for 100 customers (mixed case), Stripe's limits -> bound 12 s (credits: 25/s)
+ *   (a), (t) and (h) run at n8n's default On Error (every item checked, and its customer found, before any is sent)
  *   (i) the balance trigger answers Stripe's deliveries while one execution of 1,000 credits saturates the same
  *       account's pacer in the same n8n process (bench/triggerUnderLoad.ts)           -> every answer within 2 s
  *

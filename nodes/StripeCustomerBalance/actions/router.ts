@@ -190,7 +190,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const item: PreparedItem = operation.prepare(parameters, itemIndex);
 			if (!item.customer) return jobOf(item, undefined);
 			const resolved = lookup.resolve(item.customer.ref, item.customer.options, itemIndex);
-			return resolved instanceof Promise ? resolved.then((found) => jobOf(item, found)) : jobOf(item, resolved);
+			if (!(resolved instanceof Promise)) return jobOf(item, resolved);
+			const job = resolved.then((found) => jobOf(item, found));
+			// Awaited in its turn; if the run stops first (a bad item), its failure must not go unhandled.
+			job.catch(() => undefined);
+			return job;
 		} catch (error) {
 			fail(error, itemIndex);
 			return undefined;
@@ -214,7 +218,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			// nothing written.
 			const pending: Array<Job<IDataObject[]> | Promise<Job<IDataObject[]>> | undefined> = [];
 			await processPreparation.prepareAll(items.length, (itemIndex) => pending.push(prepare(itemIndex)));
-			for (const job of pending) if (job instanceof Promise) job.catch(() => undefined);
 			const jobs: Array<Job<IDataObject[]>> = [];
 			for (const [itemIndex, job] of pending.entries()) {
 				try {

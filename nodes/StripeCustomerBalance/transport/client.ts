@@ -85,6 +85,8 @@ export class StripeClient {
 	/** The pacers this client holds to its own limits (Options), until `close()`. */
 	private readonly joined = new Set<AccountPacer>();
 
+	private closed = false;
+
 	private constructor(
 		private readonly context: Context,
 		/** Read and checked once, then handed to every request, which spares n8n fetching and decrypting them each time. */
@@ -134,11 +136,15 @@ export class StripeClient {
 
 	/** Lets go of this client's limits: the account's pacer goes back to those of the executions still running. */
 	close(): void {
+		this.closed = true;
 		for (const pacer of this.joined) pacer.leave(this);
 		this.joined.clear();
 	}
 
 	async send(call: StripeCall): Promise<IDataObject> {
+		// An email lookup still running when its execution failed: nothing more goes out for it, and the account's pacer
+		// is not held to the ended execution's limits again.
+		if (this.closed) throw new NodeOperationError(this.node, 'The execution this request belonged to has ended', { itemIndex: call.itemIndex });
 		const { customerLane } = call;
 		if (customerLane === undefined) return await this.sendNow(call, call.urgent === true);
 		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async (othersWaiting) => await this.sendNow(call, call.urgent === true || othersWaiting()));

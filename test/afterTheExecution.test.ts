@@ -15,7 +15,7 @@ function accountPacers(): {
 	platformAccountId(secretKey: string, baseUrl: string): string;
 } {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const module = require(path.join(PACKAGE_ROOT, 'dist/nodes/StripeCustomerBalance/transport/accountRegistry')) as {
+	const module = require(path.join(PACKAGE_ROOT, 'dist/nodes/StripeCustomerBalance/transport/accountPacers')) as {
 		processAccounts: ReturnType<typeof accountPacers>['pacers'];
 		platformAccountId: ReturnType<typeof accountPacers>['platformAccountId'];
 	};

@@ -10,7 +10,7 @@ import {
 
 import { InOrder } from '../execution/inOrder';
 import { processPreparation } from '../execution/preparationTurns';
-import { JobRunner, type Job } from '../execution/runJobs';
+import { JobRunner, type Job } from '../execution/customerOrder';
 import { IdempotencyKeys, StripeClient, detailsOf, errorItemJson, isAlreadySent } from '../transport';
 import { choice } from '../choices';
 import { InvalidInput, positiveInteger } from '../validation';

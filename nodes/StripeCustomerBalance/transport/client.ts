@@ -16,7 +16,7 @@ import { encodeForm, type FormValue } from '../encoding';
 import { networkReason } from './networkErrors';
 import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
-import { accountId, platformAccountId, processAccounts, type AccountPacer, type LimitSettings } from './accountRegistry';
+import { accountId, platformAccountId, processAccounts, type AccountPacer, type LimitSettings } from './accountPacers';
 import type { PacerLimits } from './pacer';
 import { ENDPOINT_LIMIT, endpointOf, globalLimit, replyOutcome } from './stripeLimits';
 import { backoffMs, isRetryable, isWaitable, waitMs, type Outcome } from './retryPolicy';

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 
-import { KeyedLocks } from './keyedLocks';
+import { KeyedLocks } from '../execution/keyedLocks';
 import { Pacer, type PacerLimits, type Turn, type TurnOutcome } from './pacer';
 
 /**

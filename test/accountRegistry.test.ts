@@ -2,7 +2,7 @@
  * The state every execution of one n8n process shares: a pacer per Stripe account, a lock per customer. It must stay
  * small (idle entries go) and must not hold the secret key.
  */
-import { AccountRegistry, accountId, platformAccountId } from '../nodes/StripeCustomerBalance/transport/accountPacers';
+import { AccountPacers, accountId, platformAccountId } from '../nodes/StripeCustomerBalance/transport/accountPacers';
 import { KeyedLocks } from '../nodes/StripeCustomerBalance/execution/keyedLocks';
 
 const KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
@@ -20,23 +20,23 @@ describe('accounts', () => {
 	});
 
 	it('share one pacer per account', () => {
-		const registry = new AccountRegistry();
+		const registry = new AccountPacers();
 		const id = platformAccountId(KEY, 'https://api.stripe.com');
 		expect(registry.pacer(id, LIMITS)).toBe(registry.pacer(id, LIMITS));
 		expect(registry.pacer(accountId(id, 'acct_1'), LIMITS)).not.toBe(registry.pacer(id, LIMITS));
 	});
 
 	it('idle pacers are dropped, pacers an execution still holds are kept', () => {
-		const registry = new AccountRegistry();
+		const registry = new AccountPacers();
 		const start = Date.now();
 		for (let n = 0; n < 100; n++) registry.pacer(`account-${n}`, LIMITS, start);
 		const held = registry.pacer('held', LIMITS, start);
 		const execution = {};
 		held.join(execution, { global: 10 });
-		expect(registry.size.pacers).toBe(101);
+		expect(registry.size).toBe(101);
 
 		registry.pacer('account-0', LIMITS, start + 61_000);
-		expect(registry.size.pacers).toBe(2);
+		expect(registry.size).toBe(2);
 		held.leave(execution);
 	});
 });

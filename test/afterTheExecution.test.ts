@@ -16,10 +16,10 @@ function accountPacers(): {
 } {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const module = require(path.join(PACKAGE_ROOT, 'dist/nodes/StripeCustomerBalance/transport/accountPacers')) as {
-		processAccounts: ReturnType<typeof accountPacers>['pacers'];
+		processPacers: ReturnType<typeof accountPacers>['pacers'];
 		platformAccountId: ReturnType<typeof accountPacers>['platformAccountId'];
 	};
-	return { pacers: module.processAccounts, platformAccountId: module.platformAccountId };
+	return { pacers: module.processPacers, platformAccountId: module.platformAccountId };
 }
 
 describe('after an execution ends', () => {

@@ -1,9 +1,16 @@
 /** The per-item scheduler: bounded concurrency, one lane per customer in input order, stop after a failure. */
-import { runJobs, type Job } from '../nodes/StripeCustomerBalance/execution/customerOrder';
+import { JobRunner, type Job, type JobResult } from '../nodes/StripeCustomerBalance/execution/customerOrder';
 
 const tick = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('runJobs', () => {
+/** All jobs known up front: results in input order. */
+async function runJobs<T>(jobs: Array<Job<T> | undefined>, concurrency: number, stopOnFailure: boolean): Promise<Array<JobResult<T>>> {
+	const runner = new JobRunner<T>(concurrency, () => stopOnFailure);
+	jobs.forEach((job, index) => job && runner.add(index, job));
+	return await runner.close();
+}
+
+describe('JobRunner', () => {
 	it('never runs more than the concurrency at once and returns results in input order', async () => {
 		let inFlight = 0;
 		let peak = 0;
@@ -26,7 +33,7 @@ describe('runJobs', () => {
 		const active = new Set<string>();
 		const lanes = ['a', 'b', 'a', 'a', 'c', 'b', 'a'];
 		const jobs: Job<void>[] = lanes.map((lane, index) => ({
-			lane,
+			customer: lane,
 			run: async () => {
 				expect(active.has(lane)).toBe(false);
 				active.add(lane);
@@ -72,5 +79,12 @@ describe('runJobs', () => {
 		expect(results[1]).toBeUndefined();
 		expect(results[2]?.ok).toBe(false);
 		expect(results[3]).toEqual({ ok: true, value: 4 });
+	});
+
+	it("a customer's job is urgent while more of the customer's jobs wait behind it", async () => {
+		const urgent: boolean[] = [];
+		const job = (customer: string): Job<void> => ({ customer, run: async (turn) => void urgent.push(turn.urgent) });
+		await runJobs([job('acct\u0000cus_a'), job('acct\u0000cus_a'), job('acct\u0000cus_b')], 1, true);
+		expect(urgent).toEqual([true, false, false]);
 	});
 });

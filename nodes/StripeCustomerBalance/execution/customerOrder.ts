@@ -1,13 +1,32 @@
+import { KeyedLocks } from './keyedLocks';
+
 /**
- * Runs one job per item with a bounded number in flight. Jobs that share a lane (writes to one customer) run one at a
- * time in input order, because Stripe locks a customer during a write and answers overlapping writes with lock_timeout.
+ * Per-customer ordering, the one home for it. Stripe locks a customer during a write and answers overlapping writes
+ * with lock_timeout, so writes to one customer go one at a time, in input order:
+ * - `customerKey`: the customer of one account (platform account, and the connected account acted for), the lane's name;
+ * - within an execution, the JobRunner runs jobs with a bounded number in flight and one lane per customer;
+ * - across the executions of this process, a job of a lane holds the customer's lock (`customerLocks`) while it runs.
+ * A job is `urgent` when more writes to its customer wait behind it (in its lane or for the lock): its request's turn
+ * at the account's pacer comes first, so a customer with many writes (a serial chain, the longest path of a run) keeps
+ * moving instead of queueing behind every other request.
+ */
+
+/** `account`: the account id the writes go to (accountPacers.accountId). */
+export function customerKey(account: string, customerId: string): string {
+	return `${account}\u0000${customerId}`;
+}
+
+/** State shared by the executions of this process: one lock per customer key, granted in arrival order. */
+const customerLocks = new KeyedLocks();
+
+/**
  * Jobs may be added while others already run (items are sent while later ones are still being prepared); after a
  * failure that `stopsOthers` says must stop the run, no new job starts and the ones in flight finish.
  */
 export interface Job<T> {
-	lane?: string;
-	/** `laneBacklog`: more jobs of this lane wait behind this one. */
-	run: (turn: { laneBacklog: boolean }) => Promise<T>;
+	/** A write to one customer (`customerKey`): it runs in the customer's lane and holds its lock. */
+	customer?: string;
+	run: (turn: { urgent: boolean }) => Promise<T>;
 }
 
 export type JobResult<T> = { ok: true; value: T } | { ok: false; error: unknown } | undefined;
@@ -55,7 +74,7 @@ export class JobRunner<T> {
 
 	add(index: number, job: Job<T>): void {
 		this.jobs.set(index, job);
-		const key = job.lane ?? `#${index}`;
+		const key = job.customer ?? `#${index}`;
 		let lane = this.lanes.get(key);
 		if (!lane) {
 			lane = { queue: [], scheduled: false };
@@ -92,14 +111,19 @@ export class JobRunner<T> {
 		for (const wake of waiting) wake();
 	}
 
+	private async run(job: Job<T>, lane: Lane): Promise<T> {
+		const { customer } = job;
+		if (customer === undefined) return await job.run({ urgent: false });
+		return await customerLocks.run(customer, async () => await job.run({ urgent: lane.queue.length > 0 || customerLocks.waiting(customer) > 0 }));
+	}
+
 	private async work(): Promise<void> {
 		while (!this.stopped) {
 			const lane = this.next();
 			if (lane) {
 				const index = lane.queue.shift() as number;
 				try {
-					const turn = { laneBacklog: lane.queue.length > 0 };
-					this.results[index] = { ok: true, value: await (this.jobs.get(index) as Job<T>).run(turn) };
+					this.results[index] = { ok: true, value: await this.run(this.jobs.get(index) as Job<T>, lane) };
 				} catch (error) {
 					this.results[index] = { ok: false, error };
 					if (this.stopsOthers(error)) {
@@ -117,12 +141,4 @@ export class JobRunner<T> {
 			}
 		}
 	}
-}
-
-/** All jobs known up front: run them and return the results in input order. */
-export async function runJobs<T>(jobs: Array<Job<T> | undefined>, concurrency: number, stopOnFailure: boolean): Promise<JobResult<T>[]> {
-	const runner = new JobRunner<T>(concurrency, () => stopOnFailure);
-	jobs.forEach((job, index) => job && runner.add(index, job));
-	const results = await runner.close();
-	return Array.from({ length: jobs.length }, (_, index) => results[index]);
 }

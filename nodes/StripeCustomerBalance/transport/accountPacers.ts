@@ -1,13 +1,12 @@
 import { createHash } from 'crypto';
 
-import { KeyedLocks } from '../execution/keyedLocks';
 import { Pacer, type PacerLimits, type Turn, type TurnOutcome } from './pacer';
 
 /**
- * State shared by every execution of this n8n process. n8n loads a node's module once per process (the main process,
- * or one queue-mode worker), so executions that run at once meet here: per Stripe account one pacer, which holds them
- * together under the account's rate limits (global, per endpoint, Search), and per customer one lock, which lets their writes to that customer through
- * one at a time, in arrival order. Accounts are known by a hash; the secret key itself is never kept.
+ * State shared by every execution of this n8n process: one pacer per Stripe account. n8n loads a node's module once per
+ * process (the main process, or one queue-mode worker), so executions that run at once meet here, and their requests
+ * are held together under the account's rate limits (global, per endpoint, Search). Accounts are known by a hash; the
+ * secret key itself is never kept. (Per-customer locks are execution/customerOrder.ts's.)
  */
 
 /** A pacer nobody has used for this long, with no execution attached, is dropped. */
@@ -44,10 +43,10 @@ export class AccountPacer {
 		this.lastUsed = Date.now();
 	}
 
-	/** `first`: more writes to a customer wait behind this request: its turn comes before the others' of its endpoint. */
-	async acquire(endpoint: string, first = false): Promise<Turn> {
+	/** `urgent`: more writes to a customer wait behind this request: its turn comes before the others' of its endpoint. */
+	async acquire(endpoint: string, urgent = false): Promise<Turn> {
 		this.lastUsed = Date.now();
-		return await this.pacer.acquire(endpoint, first);
+		return await this.pacer.acquire(endpoint, urgent);
 	}
 
 	/** The request of a turn leaves now. */
@@ -81,16 +80,14 @@ export class AccountPacer {
 	}
 }
 
-export class AccountRegistry {
+export class AccountPacers {
 	private readonly pacers = new Map<string, AccountPacer>();
-
-	private readonly customerLocks = new KeyedLocks();
 
 	private lastSweep = Date.now();
 
-	/** How many accounts and customer locks are held now (for tests: memory stays bounded). */
-	get size(): { pacers: number; customerLocks: number } {
-		return { pacers: this.pacers.size, customerLocks: this.customerLocks.size };
+	/** How many accounts have a pacer now (for tests: memory stays bounded). */
+	get size(): number {
+		return this.pacers.size;
 	}
 
 	pacer(accountId: string, defaults: PacerLimits, now = Date.now()): AccountPacer {
@@ -101,15 +98,6 @@ export class AccountRegistry {
 			this.pacers.set(accountId, pacer);
 		}
 		return pacer;
-	}
-
-	/**
-	 * Runs `write` when every earlier write to this customer of this account, from any execution, has finished;
-	 * `othersWaiting()` tells it whether later writes to the customer already wait for it.
-	 */
-	async oneAtATime<T>(accountId: string, customerLane: string, write: (othersWaiting: () => boolean) => Promise<T>): Promise<T> {
-		const key = `${accountId}\u0000${customerLane}`;
-		return await this.customerLocks.run(key, async () => await write(() => this.customerLocks.waiting(key) > 0));
 	}
 
 	private sweep(now: number): void {
@@ -129,5 +117,5 @@ export function accountId(platformAccount: string, stripeAccount: string | undef
 	return stripeAccount ? `${platformAccount}/${stripeAccount}` : platformAccount;
 }
 
-/** The one registry of this process. */
-export const processAccounts = new AccountRegistry();
+/** The pacers of this process. */
+export const processPacers = new AccountPacers();

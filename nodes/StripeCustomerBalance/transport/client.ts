@@ -16,7 +16,7 @@ import { encodeForm, type FormValue } from '../encoding';
 import { networkReason } from './networkErrors';
 import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
-import { accountId, platformAccountId, processAccounts, type AccountPacer, type LimitSettings } from './accountPacers';
+import { accountId, platformAccountId, processPacers, type AccountPacer, type LimitSettings } from './accountPacers';
 import type { PacerLimits } from './pacer';
 import { ENDPOINT_LIMIT, endpointOf, globalLimit, replyOutcome } from './stripeLimits';
 import { backoffMs, isRetryable, isWaitable, waitMs, type Outcome } from './retryPolicy';
@@ -37,15 +37,8 @@ export interface CallOptions {
 
 export interface StripeCall {
 	/**
-	 * A write to one customer: it waits for the customer's process-wide lock (writes from any execution one at a time,
-	 * in arrival order).
-	 */
-	customerLane?: string;
-	/**
-	 * More writes to this customer wait behind this one: its pacer turns come first, so that a customer with many
-	 * writes (a serial chain, the longest path of a run) keeps moving instead of queueing behind every other request.
-	 * Also so when writes from other executions wait for the customer's lock. A request without a lane (a read the
-	 * trigger's execution waits for) is served first too.
+	 * Its turn at the account's pacer comes first: more writes to its customer wait behind it (execution/customerOrder.ts),
+	 * or an execution waits for this read (the trigger's lookup).
 	 */
 	urgent?: boolean;
 	method: 'GET' | 'POST' | 'DELETE';
@@ -141,13 +134,9 @@ export class StripeClient {
 		this.joined.clear();
 	}
 
-	async send(call: StripeCall): Promise<IDataObject> {
-		// An email lookup still running when its execution failed: nothing more goes out for it, and the account's pacer
-		// is not held to the ended execution's limits again.
-		if (this.closed) throw new NodeOperationError(this.node, 'The execution this request belonged to has ended', { itemIndex: call.itemIndex });
-		const { customerLane } = call;
-		if (customerLane === undefined) return await this.sendNow(call, call.urgent === true);
-		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async (othersWaiting) => await this.sendNow(call, call.urgent === true || othersWaiting()));
+	/** The account a call with these options goes to (the platform account, or the connected account acted for). */
+	account(stripeAccount: string | undefined): string {
+		return accountId(this.platformAccount, stripeAccount);
 	}
 
 	/**
@@ -175,7 +164,11 @@ export class StripeClient {
 		};
 	}
 
-	private async sendNow(call: StripeCall, urgentAtFirst: boolean): Promise<IDataObject> {
+	/** Sends one call: paced, made idempotent (writes), retried by the retry policy; Stripe's failures as NodeApiErrors. */
+	async send(call: StripeCall): Promise<IDataObject> {
+		// An email lookup still running when its execution failed: nothing more goes out for it, and the account's pacer
+		// is not held to the ended execution's limits again.
+		if (this.closed) throw new NodeOperationError(this.node, 'The execution this request belonged to has ended', { itemIndex: call.itemIndex });
 		const { itemIndex, options, method, path } = call;
 		const request = this.describe(call);
 		const { headers } = request;
@@ -186,7 +179,7 @@ export class StripeClient {
 		// Failures count against Max Retries; a 429 (rate limit, customer lock) is a wait, bounded by the Timeout.
 		let failures = 0;
 		let waits = 0;
-		let urgent = urgentAtFirst;
+		let urgent = call.urgent === true;
 		for (let attempt = 1; ; attempt++) {
 			const turn = await pacer.acquire(endpoint, urgent);
 			pacer.sent(turn);
@@ -220,7 +213,7 @@ export class StripeClient {
 	}
 
 	private pacer(stripeAccount: string | undefined): AccountPacer {
-		const pacer = processAccounts.pacer(accountId(this.platformAccount, stripeAccount), this.defaults);
+		const pacer = processPacers.pacer(this.account(stripeAccount), this.defaults);
 		if (this.limits !== undefined && !this.joined.has(pacer)) {
 			pacer.join(this, this.limits);
 			this.joined.add(pacer);

@@ -80,9 +80,8 @@ export const create: Operation = {
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
-			run: async (client, { customerId, lane, urgent }) => {
+			run: async (client, { customerId, urgent }) => {
 				const transaction = await client.send({
-					customerLane: lane,
 					urgent,
 					method: 'POST',
 					path: `/v1/customers/${customerId}/balance_transactions`,

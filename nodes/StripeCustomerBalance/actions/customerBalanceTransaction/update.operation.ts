@@ -54,9 +54,8 @@ export const update: Operation = {
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
-			run: async (client, { customerId, lane, urgent }) => [
+			run: async (client, { customerId, urgent }) => [
 				await client.send({
-					customerLane: lane,
 					urgent,
 					method: 'POST',
 					path: `/v1/customers/${customerId}/balance_transactions/${transaction}`,

@@ -273,6 +273,15 @@ describe('Customer > Find', () => {
 		expect(output[1].json).toMatchObject({ email: 'jane@acme.com', invoice_credit_balance: { eur: 100 }, created: first.created, metadata: {} });
 	});
 
+	it('by email, too new for Search: the exact list filter reads every page (the oldest match is on the second)', async () => {
+		sandbox().setSearch({ lagMs: 60_000 });
+		const customers = Array.from({ length: 101 }, () => sandbox().createCustomer({ email: 'many@acme.com' }));
+		const result = await runStripe(sandbox(), [{}], find({ email: 'many@acme.com', returnAll: true }));
+
+		expect(result.output('Stripe').map((item) => item.json.customer).sort()).toEqual(customers.map((customer) => customer.id).sort());
+		expect(lookups(sandbox()).map((request) => request.path)).toEqual(['/v1/customers/search', '/v1/customers', '/v1/customers']);
+	});
+
 	it('by a Stripe Search query on metadata; a malformed query gets Stripe\'s own message', async () => {
 		const crm = sandbox().createCustomer({ email: 'a@acme.com', metadata: { crm_id: '0012345' } });
 		sandbox().createCustomer({ email: 'b@acme.com', metadata: { crm_id: '0099999' } });

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { detailsOf, type CallOptions, type StripeClient } from '../transport';
+import { allPages, detailsOf, type CallOptions, type StripeClient } from '../transport';
 
 export type IfSeveralMatch = 'fail' | 'mostRecentlyCreated';
 
@@ -62,22 +62,11 @@ export class CustomerLookup {
 
 	/** Every customer a Stripe Search query finds, newest first as Stripe orders them, up to `limit`. */
 	async search(query: string, options: CallOptions, itemIndex: number, limit: number, expand: string[] = []): Promise<IDataObject[]> {
-		const customers: IDataObject[] = [];
-		let page: string | undefined;
-		while (customers.length < limit) {
-			const reply = await this.client.send({
-				method: 'GET',
-				path: '/v1/customers/search',
-				params: { query, limit: Math.min(PAGE_SIZE, limit - customers.length), page, expand: expand.length ? expand : undefined },
-				itemIndex,
-				options,
-			});
-			const data = Array.isArray(reply.data) ? (reply.data as IDataObject[]) : [];
-			customers.push(...data);
-			if (!reply.has_more || typeof reply.next_page !== 'string' || data.length === 0) break;
-			page = reply.next_page;
-		}
-		return customers;
+		return await allPages(
+			this.client,
+			{ method: 'GET', path: '/v1/customers/search', params: { query, limit: PAGE_SIZE, expand: expand.length ? expand : undefined }, itemIndex, options },
+			limit,
+		);
 	}
 
 	private async resolveEmail(email: string, ifSeveral: IfSeveralMatch, options: CallOptions, itemIndex: number): Promise<ResolvedCustomer> {
@@ -130,15 +119,9 @@ export class CustomerLookup {
 		if (searched.length > 0) return searched;
 		const found = new Map<string, IDataObject>();
 		for (const spelling of new Set([email, lower])) {
-			const page = await this.client.send({
-				method: 'GET',
-				path: '/v1/customers',
-				params: { email: spelling, limit: PAGE_SIZE, expand: expand.length ? expand.map((field) => `data.${field}`) : undefined },
-				itemIndex,
-				options,
-			});
-			const data = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
-			for (const customer of data.filter(sameEmail)) found.set(String(customer.id), customer);
+			const params = { email: spelling, limit: PAGE_SIZE, expand: expand.length ? expand.map((field) => `data.${field}`) : undefined };
+			const customers = await allPages(this.client, { method: 'GET', path: '/v1/customers', params, itemIndex, options });
+			for (const customer of customers.filter(sameEmail)) found.set(String(customer.id), customer);
 		}
 		return [...found.values()];
 	}

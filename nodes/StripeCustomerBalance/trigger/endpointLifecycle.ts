@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'crypto';
 import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
 
-import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, detailsOf } from '../transport';
+import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, allPages, detailsOf } from '../transport';
 import { forgetDeliveredEvents } from './deliveredEvents';
 
 /** The only event a balance change shows up in. */
@@ -80,21 +80,8 @@ export function isOwnEndpoint(endpoint: IDataObject, url: string, tag: Record<st
 /** Every endpoint in the account that is this trigger node's in this instance (isOwnEndpoint). */
 async function endpointsOfThisTrigger(context: IHookFunctions, client: StripeClient, url: string): Promise<IDataObject[]> {
 	const tag = ownerTag(context);
-	const found: IDataObject[] = [];
-	let startingAfter: string | undefined;
-	for (;;) {
-		const page = await client.send({
-			method: 'GET',
-			path: '/v1/webhook_endpoints',
-			params: { limit: 100, starting_after: startingAfter },
-			itemIndex: 0,
-			options,
-		});
-		const endpoints = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
-		found.push(...endpoints.filter((endpoint) => isOwnEndpoint(endpoint, url, tag)));
-		if (page.has_more !== true || endpoints.length === 0) return found;
-		startingAfter = endpoints[endpoints.length - 1].id as string;
-	}
+	const endpoints = await allPages(client, { method: 'GET', path: '/v1/webhook_endpoints', params: { limit: 100 }, itemIndex: 0, options });
+	return endpoints.filter((endpoint) => isOwnEndpoint(endpoint, url, tag));
 }
 
 async function deleteEndpoint(client: StripeClient, id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { allPages, detailsOf, type CallOptions, type StripeClient } from '../transport';
+import { allPages, detailsOf, type CallOptions, type StripeCall, type StripeClient } from '../transport';
 
 export type IfSeveralMatch = 'fail' | 'mostRecentlyCreated';
 
@@ -62,11 +62,13 @@ export class CustomerLookup {
 
 	/** Every customer a Stripe Search query finds, newest first as Stripe orders them, up to `limit`. */
 	async search(query: string, options: CallOptions, itemIndex: number, limit: number, expand: string[] = []): Promise<IDataObject[]> {
-		return await allPages(
-			this.client,
-			{ method: 'GET', path: '/v1/customers/search', params: { query, limit: PAGE_SIZE, expand: expand.length ? expand : undefined }, itemIndex, options },
-			limit,
-		);
+		const params = { query, limit: PAGE_SIZE, expand: expand.length ? expand : undefined };
+		return await this.liveCustomers({ method: 'GET', path: '/v1/customers/search', params, itemIndex, options }, limit);
+	}
+
+	/** Deleted customers are never matched (Find's, and an item's By Email). */
+	private async liveCustomers(call: StripeCall, limit?: number): Promise<IDataObject[]> {
+		return (await allPages(this.client, call, limit)).filter((customer) => customer.deleted !== true);
 	}
 
 	private async resolveEmail(email: string, ifSeveral: IfSeveralMatch, options: CallOptions, itemIndex: number): Promise<ResolvedCustomer> {
@@ -105,8 +107,7 @@ export class CustomerLookup {
 
 	private async lookUp(email: string, options: CallOptions, itemIndex: number, expand: string[]): Promise<IDataObject[]> {
 		const lower = email.toLowerCase();
-		const sameEmail = (customer: IDataObject) =>
-			customer.deleted !== true && typeof customer.email === 'string' && customer.email.toLowerCase() === lower;
+		const sameEmail = (customer: IDataObject) => typeof customer.email === 'string' && customer.email.toLowerCase() === lower;
 		const searched = await this.search(emailSearchQuery(email), options, itemIndex, Infinity, expand.map((field) => `data.${field}`)).then(
 			(customers) => customers.filter(sameEmail),
 			(error: unknown) => {
@@ -120,7 +121,7 @@ export class CustomerLookup {
 		const found = new Map<string, IDataObject>();
 		for (const spelling of new Set([email, lower])) {
 			const params = { email: spelling, limit: PAGE_SIZE, expand: expand.length ? expand.map((field) => `data.${field}`) : undefined };
-			const customers = await allPages(this.client, { method: 'GET', path: '/v1/customers', params, itemIndex, options });
+			const customers = await this.liveCustomers({ method: 'GET', path: '/v1/customers', params, itemIndex, options });
 			for (const customer of customers.filter(sameEmail)) found.set(String(customer.id), customer);
 		}
 		return [...found.values()];

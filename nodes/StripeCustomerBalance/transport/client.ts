@@ -13,6 +13,7 @@ import {
 
 import { checkBaseUrl, checkSecretKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
 import { encodeForm, type FormValue } from '../encoding';
+import { headerValue } from './headers';
 import { networkReason } from './networkErrors';
 import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
@@ -52,13 +53,6 @@ export const DEFAULT_CALL_OPTIONS: CallOptions = { apiVersion: PINNED_API_VERSIO
 
 /** The action node's executions and pickers; the trigger's endpoint lifecycle (hooks) and deliveries (webhook). */
 type Context = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
-
-function header(headers: unknown, name: string): string | undefined {
-	if (typeof headers !== 'object' || headers === null) return undefined;
-	const value = (headers as Record<string, unknown>)[name];
-	if (Array.isArray(value)) return value.map(String).join(', ');
-	return typeof value === 'string' ? value : undefined;
-}
 
 function parseBody(body: unknown): unknown {
 	if (typeof body !== 'string') return body;
@@ -254,12 +248,12 @@ export class StripeClient {
 			};
 		}
 		const body = parseBody(response.body);
-		const requestId = header(response.headers, 'request-id');
-		const retryAfter = Number(header(response.headers, 'retry-after'));
+		const requestId = headerValue(response.headers, 'request-id');
+		const retryAfter = Number(headerValue(response.headers, 'retry-after'));
 		const policy: Outcome = {
 			kind: 'reply',
 			statusCode: response.statusCode,
-			shouldRetryHeader: header(response.headers, 'stripe-should-retry'),
+			shouldRetryHeader: headerValue(response.headers, 'stripe-should-retry'),
 			retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
 		};
 		const details = detailsFromReply(response.statusCode, body, requestId);
@@ -268,7 +262,7 @@ export class StripeClient {
 			statusCode: response.statusCode,
 			body,
 			code: details.code,
-			rateLimitedReason: header(response.headers, 'stripe-rate-limited-reason'),
+			rateLimitedReason: headerValue(response.headers, 'stripe-rate-limited-reason'),
 			retryable: isRetryable(policy),
 			policy,
 			details,

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'crypto';
-import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, allPages, detailsOf } from '../transport';
 import { forgetDeliveredEvents } from './deliveredEvents';
@@ -15,11 +15,11 @@ export interface EndpointState {
 }
 
 /** Test webhooks (the editor's "Listen for test event") get an endpoint of their own, with its own URL, kept apart. */
-function stateKey(context: IHookFunctions): 'testEndpoint' | 'endpoint' {
+export function endpointStateKey(context: IHookFunctions | IWebhookFunctions): 'testEndpoint' | 'endpoint' {
 	return context.getMode() === 'manual' ? 'testEndpoint' : 'endpoint';
 }
 
-export function endpointState(staticData: IDataObject, key: 'testEndpoint' | 'endpoint' = 'endpoint'): EndpointState | undefined {
+export function endpointState(staticData: IDataObject, key: 'testEndpoint' | 'endpoint'): EndpointState | undefined {
 	const state = staticData[key] as Partial<EndpointState> | undefined;
 	return state?.id && state.secret && state.url ? (state as EndpointState) : undefined;
 }
@@ -99,7 +99,7 @@ async function deleteEndpoint(client: StripeClient, id: string): Promise<void> {
  */
 async function reconcile(context: IHookFunctions, client: StripeClient): Promise<boolean> {
 	const staticData = context.getWorkflowStaticData('node');
-	const key = stateKey(context);
+	const key = endpointStateKey(context);
 	const state = endpointState(staticData, key);
 	const url = webhookUrl(context);
 	const endpoints = await endpointsOfThisTrigger(context, client, url);
@@ -154,13 +154,13 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		throw new NodeOperationError(this.getNode(), 'Stripe created the webhook endpoint but sent no id or secret');
 	}
 	const state: EndpointState = { id: endpoint.id, secret: endpoint.secret, url };
-	this.getWorkflowStaticData('node')[stateKey(this)] = state as unknown as IDataObject;
+	this.getWorkflowStaticData('node')[endpointStateKey(this)] = state as unknown as IDataObject;
 	return true;
 }
 
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	const staticData = this.getWorkflowStaticData('node');
-	const key = stateKey(this);
+	const key = endpointStateKey(this);
 	const state = endpointState(staticData, key);
 	const trigger = { workflowId: this.getWorkflow().id ?? '', nodeId: this.getNode().id };
 	try {

@@ -72,9 +72,7 @@ export const find: Operation = {
 					email !== undefined
 						? (await lookup.customersWithEmail(email, callOptions, itemIndex, expand)).slice(0, limit)
 						: await lookup.search(query as string, callOptions, itemIndex, limit, expand.map((field) => `data.${field}`));
-				return found
-					.filter((customer) => customer.deleted !== true)
-					.map((customer) => ({ ...customerSummary(customer), created: customer.created ?? null, metadata: customer.metadata ?? {} }));
+				return found.map((customer) => ({ ...customerSummary(customer), created: customer.created ?? null, metadata: customer.metadata ?? {} }));
 			},
 		};
 	},

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
-import { currencyCode, description as checkDescription, expandList } from '../../validation';
+import { currencyCode, transactionDescription, expandList } from '../../validation';
 import {
 	customerLocator,
 	descriptionField,
@@ -73,7 +73,7 @@ export const create: Operation = {
 		const params = {
 			amount,
 			currency,
-			description: fields.description ? checkDescription('Description', fields.description) : undefined,
+			description: fields.description ? transactionDescription('Description', fields.description) : undefined,
 			expand: expand.length ? expand : undefined,
 			metadata: readMetadata(fields),
 		};

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
-import { description as checkDescription, expandList, transactionId } from '../../validation';
+import { transactionDescription, expandList, transactionId } from '../../validation';
 import {
 	customerLocator,
 	descriptionField,
@@ -47,7 +47,7 @@ export const update: Operation = {
 		const options = readOptions(parameters, itemIndex);
 		const expand = expandList('Expand', options.expand);
 		const params = {
-			description: fields.description === undefined ? undefined : checkDescription('Description', fields.description),
+			description: fields.description === undefined ? undefined : transactionDescription('Description', fields.description),
 			expand: expand.length ? expand : undefined,
 			metadata: readMetadata(fields),
 		};

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeApiError } from 'n8n-workflow';
 
 import { CheckOnlyRun, readCheckOnly } from '../actions/checkOnly';
-import { executionSettings } from '../actions/common';
+import { executionSettings } from '../actions/options';
 import { CustomerLookup, type ResolvedCustomer } from '../actions/customerLookup';
 import { ParameterReader } from '../actions/parameters';
 import type { Operation, PreparedItem } from '../actions/types';

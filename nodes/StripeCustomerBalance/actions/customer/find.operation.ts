@@ -1,7 +1,8 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import { InvalidInput, customerEmail, positiveInteger } from '../../validation';
-import { optionsCollection, readCallOptions, readOptions, returnAllAndLimit } from '../common';
+import { returnAllAndLimit } from '../fields';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
 import { customerSummary } from './customerSummary';
 

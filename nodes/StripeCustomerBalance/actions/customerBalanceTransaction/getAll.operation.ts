@@ -2,7 +2,9 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 
 import { allPages } from '../../transport';
 import { expandList, invoiceId, positiveInteger, unixSeconds } from '../../validation';
-import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions, returnAllAndLimit } from '../common';
+import { customerLocator, readCustomer } from '../customerLocator';
+import { returnAllAndLimit } from '../fields';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
 
 const properties: INodeProperties[] = [

@@ -1,16 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import { transactionDescription, expandList, transactionId } from '../../validation';
-import {
-	customerLocator,
-	descriptionField,
-	metadataField,
-	optionsCollection,
-	readCallOptions,
-	readCustomer,
-	readMetadata,
-	readOptions,
-} from '../common';
+import { customerLocator, readCustomer } from '../customerLocator';
+import { descriptionField, metadataField, readMetadata } from '../fields';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
 import type { Operation } from '../types';
 import { transactionIdField } from './get.operation';

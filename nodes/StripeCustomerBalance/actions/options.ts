@@ -1,188 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, type CallOptions } from '../transport';
-import {
-	EXPANDABLE_TRANSACTION_FIELDS,
-	InvalidInput,
-	apiVersion,
-	connectedAccountId,
-	customerEmail,
-	customerId,
-	idempotencyKey,
-	metadata,
-	positiveInteger,
-	type MetadataPair,
-} from '../validation';
-import type { CustomerRef } from './customerLookup';
+import { apiVersion, connectedAccountId, idempotencyKey, positiveInteger } from '../validation';
+import { expandField } from './fields';
 import type { ParameterReader } from './parameters';
 
-const DASHBOARD_CUSTOMER_URL =
-	/^https:\/\/dashboard\.stripe\.com\/(?:acct_[A-Za-z0-9]+\/)?(?:test\/)?customers\/(cus_[A-Za-z0-9]+)\/?(?:[?#].*)?$/;
-
-export const customerLocator: INodeProperties = {
-	displayName: 'Customer',
-	name: 'customer',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description:
-		'The Stripe customer whose balance this is: from the list, by ID, by Dashboard URL, or by email. An email (e.g. from a CRM record) is looked up when the node runs, ignoring letter case: exactly one customer must have it (see Options > If Several Customers Match).',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a customer…',
-			typeOptions: { searchListMethod: 'searchCustomers', searchable: true, searchFilterRequired: false },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'cus_NffrFeUfNV2Hib',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^cus_[A-Za-z0-9]+$', errorMessage: 'A customer ID looks like cus_NffrFeUfNV2Hib' },
-				},
-			],
-		},
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'https://dashboard.stripe.com/test/customers/cus_NffrFeUfNV2Hib',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: DASHBOARD_CUSTOMER_URL.source,
-						errorMessage: 'A Stripe Dashboard customer URL looks like https://dashboard.stripe.com/customers/cus_NffrFeUfNV2Hib',
-					},
-				},
-			],
-			extractValue: { type: 'regex', regex: DASHBOARD_CUSTOMER_URL.source },
-		},
-		{
-			displayName: 'By Email',
-			name: 'email',
-			type: 'string',
-			placeholder: 'jane@acme.com',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^\\s*[^\\s@"\\\\]+@[^\\s@"\\\\]+\\s*$', errorMessage: 'An email looks like jane@acme.com' },
-				},
-			],
-		},
-	],
-};
-
 /**
- * The customer from any of the locator's modes, or from a plain string that an expression produced: an id, or (By
- * Email) an email that CustomerLookup resolves when the item is sent.
+ * The Options every operation picks its own from (`optionsCollection`), and their readers: per item the request's
+ * (`readCallOptions`), per execution the settings read from the first item (`executionSettings`).
  */
-export function readCustomer(parameters: ParameterReader, itemIndex: number): CustomerRef {
-	const raw = parameters.get('customer', itemIndex);
-	const locator = typeof raw === 'object' && raw !== null ? (raw as { mode?: string; value?: unknown }) : { value: raw };
-	if (locator.mode === 'email') {
-		const ifSeveral = readOptions(parameters, itemIndex).ifSeveralMatch;
-		return { email: customerEmail('Customer', locator.value), ifSeveral: ifSeveral === 'mostRecentlyCreated' ? 'mostRecentlyCreated' : 'fail' };
-	}
-	return { id: readCustomerId(locator) };
-}
-
-function readCustomerId(locator: { mode?: string; value?: unknown }): string {
-	const value = typeof locator.value === 'string' ? locator.value.trim() : locator.value;
-	if (locator.mode === 'url' || (typeof value === 'string' && value.startsWith('https://'))) {
-		const match = typeof value === 'string' ? DASHBOARD_CUSTOMER_URL.exec(value) : null;
-		if (!match) {
-			throw new InvalidInput(
-				'Customer',
-				`${JSON.stringify(value)} is not a Stripe Dashboard customer URL`,
-				'It looks like https://dashboard.stripe.com/customers/cus_NffrFeUfNV2Hib (or …/test/customers/… in test mode).',
-			);
-		}
-		return match[1];
-	}
-	return customerId(value);
-}
-
-export const metadataField: INodeProperties = {
-	displayName: 'Metadata',
-	name: 'metadata',
-	type: 'fixedCollection',
-	placeholder: 'Add Metadata',
-	default: {},
-	typeOptions: { multipleValues: true },
-	description:
-		'Key-value pairs stored on the transaction (at most 50; keys up to 40 characters without [ or ], values up to 500). An empty value removes that key.',
-	options: [
-		{
-			displayName: 'Metadata',
-			name: 'metadataValues',
-			values: [
-				{ displayName: 'Key', name: 'key', type: 'string', default: '', description: 'Metadata key, e.g. crm_id' },
-				{
-					displayName: 'Value',
-					name: 'value',
-					type: 'string',
-					default: '',
-					description: 'Metadata value, e.g. 0012345. Leave empty to remove the key.',
-				},
-			],
-		},
-	],
-};
-
-export function readMetadata(fields: IDataObject): Record<string, string> | undefined {
-	const collection = fields.metadata as { metadataValues?: MetadataPair[] } | undefined;
-	if (!collection || !Array.isArray(collection.metadataValues) || collection.metadataValues.length === 0) return undefined;
-	return metadata('Metadata', collection.metadataValues);
-}
-
-/** Return All, or a Limit (default 50), for operations that output many objects per item. */
-export const returnAllAndLimit: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
-];
-
-export const descriptionField: INodeProperties = {
-	displayName: 'Description',
-	name: 'description',
-	type: 'string',
-	default: '',
-	description: 'A note shown to you in Stripe and on the customer\'s invoices, at most 350 characters, e.g. Goodwill credit for ticket 4512',
-};
-
-export const expandField: INodeProperties = {
-	displayName: 'Expand',
-	name: 'expand',
-	type: 'multiOptions',
-	default: [],
-	description: 'Related objects to return in full instead of as IDs',
-	options: EXPANDABLE_TRANSACTION_FIELDS.map((field) => ({
-		name: field
-			.split('_')
-			.map((word) => word[0].toUpperCase() + word.slice(1))
-			.join(' '),
-		value: field,
-	})),
-};
 
 /**
  * Sized so the rate limiter, not the pool, is the bottleneck. Requests in flight = rate x latency, and every request
@@ -205,42 +31,9 @@ type OptionName =
 	| 'concurrency'
 	| 'maxRequestsPerSecond'
 	| 'endpointRequestsPerSecond'
-	| 'amountFormat'
-	| 'direction'
 	| 'expand';
 
 const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
-	amountFormat: {
-		displayName: 'Amount Format',
-		name: 'amountFormat',
-		type: 'options',
-		default: 'smallestUnit',
-		description: 'How Amount is written',
-		options: [
-			{
-				name: 'Smallest Unit (Cents)',
-				value: 'smallestUnit',
-				description: 'Whole number of the currency\'s smallest unit, as Stripe counts: 1250 means 12.50 EUR, 1250 JPY means ¥1250',
-			},
-			{
-				name: 'Decimal',
-				value: 'decimal',
-				description: 'The amount as people write it, e.g. 12.50 (EUR), 1250 (JPY) or 1.250 (KWD); refused if the currency cannot hold it',
-			},
-		],
-	},
-	direction: {
-		displayName: 'Direction',
-		name: 'direction',
-		type: 'options',
-		default: 'signed',
-		description: 'Whether Amount carries its own sign or is a positive size whose direction you choose here',
-		options: [
-			{ name: 'Signed Amount', value: 'signed', description: 'Negative credits the customer, positive debits them' },
-			{ name: 'Credit the Customer', value: 'credit', description: 'A positive Amount is credited (sent as negative)' },
-			{ name: 'Debit the Customer', value: 'debit', description: 'A positive Amount is debited (owed on the next invoice)' },
-		],
-	},
 	expand: expandField,
 	ifSeveralMatch: {
 		displayName: 'If Several Customers Match',
@@ -329,9 +122,6 @@ const OPTION_FIELDS: Record<OptionName, INodeProperties> = {
 			"Ceiling on each Stripe endpoint's request rate (read from the first item), e.g. creating balance transactions, for any customer. 0 picks Stripe's default limit per endpoint: 25/s. Set more only if Stripe raised that limit for your account. Customer searches stay under Stripe's Search limit (20/s) either way.",
 	},
 };
-
-/** Version 1's Options > Amount Format and Direction (version 2's are in amountFields.ts), for reading their values. */
-export const VERSION_1_OPTIONS = { amountFormat: OPTION_FIELDS.amountFormat, direction: OPTION_FIELDS.direction };
 
 /** The Options collection of one operation, offering the options that operation uses (and `own` ones of its own). */
 export function optionsCollection(names: OptionName[], own: INodeProperties[] = []): INodeProperties {

@@ -3,7 +3,7 @@
  * small (idle entries go) and must not hold the secret key.
  */
 import { AccountPacers, accountId, platformAccountId } from '../nodes/StripeCustomerBalance/transport/accountPacers';
-import { KeyedLocks } from '../nodes/StripeCustomerBalance/execution/keyedLocks';
+import { KeyedLocks } from '../nodes/StripeCustomerBalance/execution/customerOrder';
 
 const KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 const LIMITS = { global: 25, endpoint: 25 };

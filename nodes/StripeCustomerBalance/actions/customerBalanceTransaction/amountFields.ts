@@ -43,6 +43,12 @@ export const version1AmountFormat: INodeProperties = {
 	],
 };
 
+const DIRECTION_NAMES: Record<Direction, string> = {
+	credit: 'Credit the Customer',
+	debit: 'Debit the Customer',
+	signed: 'Signed Amount',
+};
+
 /** Version 1's Options > Direction: Stripe's signed amount unless the user picks one. */
 export const version1Direction: INodeProperties = {
 	displayName: 'Direction',
@@ -51,16 +57,10 @@ export const version1Direction: INodeProperties = {
 	default: 'signed',
 	description: 'Whether Amount carries its own sign or is a positive size whose direction you choose here',
 	options: [
-		{ name: 'Signed Amount', value: 'signed', description: 'Negative credits the customer, positive debits them' },
-		{ name: 'Credit the Customer', value: 'credit', description: 'A positive Amount is credited (sent as negative)' },
-		{ name: 'Debit the Customer', value: 'debit', description: 'A positive Amount is debited (owed on the next invoice)' },
+		{ name: DIRECTION_NAMES.signed, value: 'signed', description: 'Negative credits the customer, positive debits them' },
+		{ name: DIRECTION_NAMES.credit, value: 'credit', description: 'A positive Amount is credited (sent as negative)' },
+		{ name: DIRECTION_NAMES.debit, value: 'debit', description: 'A positive Amount is debited (owed on the next invoice)' },
 	],
-};
-
-const DIRECTION_NAMES: Record<Direction, string> = {
-	credit: 'Credit the Customer',
-	debit: 'Debit the Customer',
-	signed: 'Signed Amount',
 };
 
 export const directionField: INodeProperties = {

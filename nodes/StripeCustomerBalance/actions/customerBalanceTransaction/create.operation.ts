@@ -6,17 +6,7 @@ import { descriptionField, expandField, metadataField, readMetadata } from '../f
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
 import type { Operation } from '../types';
-import {
-	FROM_VERSION_2,
-	VERSION_1,
-	amountFields,
-	amountFormatAsWritten,
-	directionField,
-	readAmount,
-	version1AmountFormat,
-	version1Direction,
-	withDirection,
-} from './amountFields';
+import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, version1AmountFormat, version1Direction, withDirection } from './amountFields';
 
 const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond'] as const;
 

@@ -1,5 +1,5 @@
 /** The per-item scheduler: bounded concurrency, one lane per customer in input order, stop after a failure. */
-import { runJobs, type Job } from '../nodes/StripeCustomerBalance/execution/runJobs';
+import { runJobs, type Job } from '../../nodes/StripeCustomerBalance/execution/runJobs';
 
 const tick = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 

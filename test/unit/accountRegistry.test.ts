@@ -2,8 +2,8 @@
  * The state every execution of one n8n process shares: a pacer per Stripe account, a lock per customer. It must stay
  * small (idle entries go) and must not hold the secret key.
  */
-import { AccountRegistry, accountId, platformAccountId } from '../nodes/StripeCustomerBalance/transport/accountRegistry';
-import { KeyedLocks } from '../nodes/StripeCustomerBalance/transport/keyedLocks';
+import { AccountRegistry, accountId, platformAccountId } from '../../nodes/StripeCustomerBalance/transport/accountRegistry';
+import { KeyedLocks } from '../../nodes/StripeCustomerBalance/transport/keyedLocks';
 
 const KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 const LIMITS = { global: 25, endpoint: 25 };

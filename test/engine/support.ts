@@ -1,9 +1,9 @@
 /** Shared set-up for the in-engine tests: a sandbox per test file and short ways to run the Stripe node on items. */
-import { itemsThenStripe, runWorkflow, type RunResult, type TestNode } from './engine';
-import { startSandbox, type Sandbox } from './sandbox';
-import { RemoteSandbox } from './sandbox/remote';
+import { itemsThenStripe, runWorkflow, type RunResult, type TestNode } from '.';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { RemoteSandbox } from '../sandbox/remote';
 
-export { busiestSecond } from './sandbox/arrivals';
+export { busiestSecond } from '../sandbox/arrivals';
 
 export type { Sandbox };
 

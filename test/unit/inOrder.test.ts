@@ -1,5 +1,5 @@
 /** InOrder: prepared items reach the JobRunner in input order, each once its customer is known. */
-import { InOrder } from '../nodes/StripeCustomerBalance/execution/inOrder';
+import { InOrder } from '../../nodes/StripeCustomerBalance/execution/inOrder';
 
 function deferred<T>() {
 	let resolve!: (value: T) => void;

@@ -5,14 +5,14 @@
  */
 import { ObservableObject, type IDataObject } from 'n8n-workflow';
 
-type Module = typeof import('../nodes/StripeCustomerBalance/trigger/deliveredEvents');
+type Module = typeof import('../../nodes/StripeCustomerBalance/trigger/deliveredEvents');
 
 /** A fresh copy of the module: the state of a process that has claimed nothing yet. */
 function freshProcess(): Module {
 	let loaded: Module | undefined;
 	jest.isolateModules(() => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		loaded = require('../nodes/StripeCustomerBalance/trigger/deliveredEvents') as Module;
+		loaded = require('../../nodes/StripeCustomerBalance/trigger/deliveredEvents') as Module;
 	});
 	return loaded!;
 }

@@ -1,9 +1,8 @@
 /**
- * The state every execution of one n8n process shares: a pacer per Stripe account, a lock per customer. It must stay
- * small (idle entries go) and must not hold the secret key.
+ * The state every execution of one n8n process shares: a pacer per Stripe account. It must stay small (idle entries
+ * go) and must not hold the secret key.
  */
-import { AccountPacers, accountId, platformAccountId } from '../nodes/StripeCustomerBalance/transport/accountPacers';
-import { KeyedLocks } from '../nodes/StripeCustomerBalance/execution/customerOrder';
+import { AccountPacers, accountId, platformAccountId } from '../../nodes/StripeCustomerBalance/transport/accountPacers';
 
 const KEY = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc';
 const LIMITS = { global: 25, endpoint: 25 };
@@ -38,31 +37,5 @@ describe('accounts', () => {
 		registry.pacer('account-0', LIMITS, start + 61_000);
 		expect(registry.size).toBe(2);
 		held.leave(execution);
-	});
-});
-
-describe('customer locks', () => {
-	it('let writes through one at a time, in the order they asked, and forget a customer when free', async () => {
-		const locks = new KeyedLocks();
-		const order: string[] = [];
-		let inside = 0;
-		const write = async (name: string) =>
-			await locks.run('acct/cus_1', async () => {
-				inside += 1;
-				expect(inside).toBe(1);
-				await new Promise((resolve) => setTimeout(resolve, 5));
-				order.push(name);
-				inside -= 1;
-			});
-		await Promise.all(['a', 'b', 'c', 'd'].map(write));
-		expect(order).toEqual(['a', 'b', 'c', 'd']);
-		expect(locks.size).toBe(0);
-	});
-
-	it('are released when the write fails', async () => {
-		const locks = new KeyedLocks();
-		await expect(locks.run('acct/cus_1', async () => await Promise.reject(new Error('500')))).rejects.toThrow('500');
-		await expect(locks.run('acct/cus_1', async () => await Promise.resolve('next'))).resolves.toBe('next');
-		expect(locks.size).toBe(0);
 	});
 });

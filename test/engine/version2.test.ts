@@ -5,8 +5,8 @@
  */
 import { NodeHelpers, Workflow, type INode, type INodeParameters } from 'n8n-workflow';
 
-import { NODE_TYPE, loadedPackage } from './engine';
-import { nodeTypes } from './engine/registry';
+import { NODE_TYPE, loadedPackage } from '.';
+import { nodeTypes } from './registry';
 import { createFromItem, runStripe, useSandbox, writesTo, type Sandbox } from './support';
 
 const sandbox = useSandbox();

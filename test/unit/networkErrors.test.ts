@@ -5,11 +5,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { networkReason } from '../nodes/StripeCustomerBalance/transport/networkErrors';
+import { networkReason } from '../../nodes/StripeCustomerBalance/transport/networkErrors';
 
 type Shape = { [key: string]: unknown; message?: string };
 
-const FIXTURES = join(__dirname, 'fixtures', 'network-errors');
+const FIXTURES = join(__dirname, '../fixtures/network-errors');
 
 /** Rebuilds a captured error: an Error with the captured fields, its wrapped errors rebuilt the same way. */
 function rebuild(shape: unknown): unknown {

@@ -2,7 +2,7 @@
  * The node encodes request bodies exactly as Stripe's official SDK does. The reference is the SDK's own encoder
  * (stripe-node's queryStringifyRequestData), fed the same awkward values.
  */
-import { encodeForm, type FormValue } from '../nodes/StripeCustomerBalance/encoding';
+import { encodeForm, type FormValue } from '../../nodes/StripeCustomerBalance/encoding';
 
 import { dirname, join } from 'path';
 

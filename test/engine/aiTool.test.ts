@@ -2,8 +2,8 @@
  * As an AI Agent tool: n8n-core builds the tool from the node's `$fromAI()` placeholders, the agent's arguments fill the
  * fields, and the node runs with the same validation and safety as in a workflow.
  */
-import { CREDENTIAL_TYPE, ITEMS_NODE_TYPE, NODE_TYPE, TEST_CREDENTIAL, loadedPackage, registerNodeType, runWorkflow } from './engine';
-import { TOOL_CALLER_NODE_TYPE, ToolCallerNode, asToolVariant } from './engine/ai-tool';
+import { CREDENTIAL_TYPE, ITEMS_NODE_TYPE, NODE_TYPE, TEST_CREDENTIAL, loadedPackage, registerNodeType, runWorkflow } from '.';
+import { TOOL_CALLER_NODE_TYPE, ToolCallerNode, asToolVariant } from './ai-tool';
 import { credentialsFor, useSandbox } from './support';
 
 const sandbox = useSandbox();

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import Stripe from 'stripe';
-import { DEFAULT_API_VERSION, NO_RATE_LIMITS, Sandbox, startSandbox } from './sandbox';
+import { DEFAULT_API_VERSION, NO_RATE_LIMITS, Sandbox, startSandbox } from '.';
 
 let sandbox: Sandbox;
 

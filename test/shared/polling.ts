@@ -1,4 +1,4 @@
-import type { N8nRestClient } from '../scripts/n8n';
+import type { N8nRestClient } from '../../scripts/n8n';
 
 /**
  * Waiting for a state of a real n8n (an execution, an endpoint, a worker), never for a time: polls `probe` every 250 ms

@@ -5,9 +5,9 @@
  */
 import { Workflow, type INode } from 'n8n-workflow';
 
-import { StripeCustomerBalance } from '../nodes/StripeCustomerBalance/StripeCustomerBalance.node';
-import { NODE_TYPE, loadedPackage } from './engine';
-import { nodeTypes } from './engine/registry';
+import { StripeCustomerBalance } from '../../nodes/StripeCustomerBalance/StripeCustomerBalance.node';
+import { NODE_TYPE, loadedPackage } from '.';
+import { nodeTypes } from './registry';
 import { byId, createFromItem, runStripe, useSandbox, writesTo, type Sandbox } from './support';
 
 const sandbox = useSandbox();

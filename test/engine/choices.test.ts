@@ -12,9 +12,9 @@
  */
 import type { INode, INodeProperties, INodePropertyCollection, INodePropertyOptions, IWebhookFunctions } from 'n8n-workflow';
 
-import { belongsTo } from '../nodes/StripeCustomerBalance/actions/description';
-import { readTriggerChoices } from '../nodes/StripeCustomerBalance/trigger/description';
-import { NODE_TYPE, TRIGGER_NODE_TYPE, loadedPackage } from './engine';
+import { belongsTo } from '../../nodes/StripeCustomerBalance/actions/description';
+import { readTriggerChoices } from '../../nodes/StripeCustomerBalance/trigger/description';
+import { NODE_TYPE, TRIGGER_NODE_TYPE, loadedPackage } from '.';
 import { byId, runStripe, useSandbox, type Sandbox } from './support';
 
 const sandbox = useSandbox();

@@ -1,5 +1,8 @@
-/** The per-item scheduler: bounded concurrency, one lane per customer in input order, stop after a failure. */
-import { JobRunner, type Job, type JobResult } from '../nodes/StripeCustomerBalance/execution/customerOrder';
+/**
+ * Per-customer ordering: the per-item scheduler (bounded concurrency, one lane per customer in input order, stop after
+ * a failure) and the customer locks shared by the executions of one process.
+ */
+import { JobRunner, KeyedLocks, type Job, type JobResult } from '../../nodes/StripeCustomerBalance/execution/customerOrder';
 
 const tick = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -86,5 +89,31 @@ describe('JobRunner', () => {
 		const job = (customer: string): Job<void> => ({ customer, run: async (turn) => void urgent.push(turn.urgent) });
 		await runJobs([job('acct\u0000cus_a'), job('acct\u0000cus_a'), job('acct\u0000cus_b')], 1, true);
 		expect(urgent).toEqual([true, false, false]);
+	});
+});
+
+describe('customer locks', () => {
+	it('let writes through one at a time, in the order they asked, and forget a customer when free', async () => {
+		const locks = new KeyedLocks();
+		const order: string[] = [];
+		let inside = 0;
+		const write = async (name: string) =>
+			await locks.run('acct/cus_1', async () => {
+				inside += 1;
+				expect(inside).toBe(1);
+				await new Promise((resolve) => setTimeout(resolve, 5));
+				order.push(name);
+				inside -= 1;
+			});
+		await Promise.all(['a', 'b', 'c', 'd'].map(write));
+		expect(order).toEqual(['a', 'b', 'c', 'd']);
+		expect(locks.size).toBe(0);
+	});
+
+	it('are released when the write fails', async () => {
+		const locks = new KeyedLocks();
+		await expect(locks.run('acct/cus_1', async () => await Promise.reject(new Error('500')))).rejects.toThrow('500');
+		await expect(locks.run('acct/cus_1', async () => await Promise.resolve('next'))).resolves.toBe('next');
+		expect(locks.size).toBe(0);
 	});
 });

@@ -4,7 +4,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { PreparationTurns } from '../nodes/StripeCustomerBalance/execution/preparationTurns';
+import { PreparationTurns } from '../../nodes/StripeCustomerBalance/execution/preparationTurns';
 
 /** Stands for resolving an item's expressions: the CPU is busy for `ms`. */
 function busy(ms: number): void {

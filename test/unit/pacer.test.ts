@@ -2,8 +2,8 @@
  * Pacing per Stripe limiter: a request takes a turn from its endpoint's limiter, Search's for a search, and the
  * account's; a 429 slows the limiter its Stripe-Rate-Limited-Reason names, and no other.
  */
-import { Pacer } from '../nodes/StripeCustomerBalance/transport/pacer';
-import { endpointOf, refusalOf, replyOutcome } from '../nodes/StripeCustomerBalance/transport/stripeLimits';
+import { Pacer } from '../../nodes/StripeCustomerBalance/transport/pacer';
+import { endpointOf, refusalOf, replyOutcome } from '../../nodes/StripeCustomerBalance/transport/stripeLimits';
 
 const CREDITS = 'POST /v1/customers/{customer}/balance_transactions';
 const CUSTOMER = 'GET /v1/customers/{customer}';

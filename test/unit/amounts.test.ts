@@ -1,6 +1,6 @@
 /** Amounts as people type them, converted with each currency's exponent; what a currency cannot hold is refused. */
-import { amountToSend, decimalToSmallestUnit } from '../nodes/StripeCustomerBalance/amounts';
-import { InvalidInput, integerAmount } from '../nodes/StripeCustomerBalance/validation';
+import { amountToSend, decimalToSmallestUnit } from '../../nodes/StripeCustomerBalance/amounts';
+import { InvalidInput, integerAmount } from '../../nodes/StripeCustomerBalance/validation';
 
 describe('smallest-unit amounts (the default)', () => {
 	it.each([

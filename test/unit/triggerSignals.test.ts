@@ -1,12 +1,12 @@
 /**
  * What the Stripe Customer Balance Trigger makes of a delivery, piece by piece: the signature (checked against what the
  * official `stripe` package signs and accepts), and the balance changes a `customer.updated` event carries (the memory
- * of delivered events: test/deliveredEvents.test.ts). The whole trigger runs in the real n8n in test/e2e/trigger.e2e.test.ts.
+ * of delivered events: test/unit/deliveredEvents.test.ts). The whole trigger runs in the real n8n in test/e2e/trigger.e2e.test.ts.
  */
 import Stripe from 'stripe';
 
-import { balanceChangesOf, passesFilter } from '../nodes/StripeCustomerBalance/trigger/balanceChanges';
-import { verifySignature } from '../nodes/StripeCustomerBalance/trigger/signature';
+import { balanceChangesOf, passesFilter } from '../../nodes/StripeCustomerBalance/trigger/balanceChanges';
+import { verifySignature } from '../../nodes/StripeCustomerBalance/trigger/signature';
 
 const stripe = new Stripe('sk_test_signatureReference000000');
 const secret = 'whsec_0123456789abcdefghijklmnopqrstuv';

@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-import { NODE_TYPE, PACKAGE_ROOT, TRIGGER_NODE_TYPE, loadedPackage } from './engine';
+import { NODE_TYPE, PACKAGE_ROOT, TRIGGER_NODE_TYPE, loadedPackage } from '../engine';
 
 const read = (file: string) => readFileSync(path.join(PACKAGE_ROOT, file), 'utf8');
 const examples = readdirSync(path.join(PACKAGE_ROOT, 'examples')).filter((file) => file.endsWith('.json'));

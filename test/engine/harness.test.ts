@@ -27,7 +27,7 @@ import {
 	testCredential,
 	type LoadedPackage,
 	type TestNode,
-} from './engine';
+} from '.';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A second test-only node: doubles `value` (usually an expression), fails on a marker, can be made flaky.

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 
-import { PACKAGE_ROOT } from './engine';
+import { PACKAGE_ROOT } from './index';
 import { runStripe, until, useSandbox } from './support';
 
 const sandbox = useSandbox();

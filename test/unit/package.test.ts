@@ -7,9 +7,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { CREDENTIAL_TYPE, NODE_TYPE, TRIGGER_NODE_TYPE, loadedPackage } from './engine';
+import { CREDENTIAL_TYPE, NODE_TYPE, TRIGGER_NODE_TYPE, loadedPackage } from '../engine';
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 function scan(args: string[]) {

@@ -2,7 +2,7 @@
  * The credential: Bearer auth, a credential test that any key allowed to create balance transactions passes, keys and
  * base URLs that would leak the secret refused before anything is sent; and the customer picker's search.
  */
-import { searchList, testCredential } from './engine';
+import { searchList, testCredential } from '.';
 import { byId, createFromItem, runStripe, useSandbox } from './support';
 
 const sandbox = useSandbox();

@@ -2,7 +2,7 @@
  * Bulk runs go as fast as Stripe allows and no faster: items run concurrently, writes to one customer one at a time
  * in input order, and the request rate stays under the key's limit. (Speed itself is measured by `npm run bench`.)
  */
-import { busiestSecond } from './sandbox/arrivals';
+import { busiestSecond } from '../sandbox/arrivals';
 import { createFromItem, oneAtATime, onePerCustomer, runStripe, until, useRemoteSandbox, useSandbox, writesTo } from './support';
 
 const sandbox = useSandbox();

@@ -3,8 +3,8 @@
  * than the share of its last second's requests that Stripe let through, at most once a second (a burst of 429s is one
  * signal), then back up to the ceiling, gently at first and faster while no 429 comes.
  */
-import { Pacer } from '../nodes/StripeCustomerBalance/transport/pacer';
-import { RateLimiter } from '../nodes/StripeCustomerBalance/transport/rateLimiter';
+import { Pacer } from '../../nodes/StripeCustomerBalance/transport/pacer';
+import { RateLimiter } from '../../nodes/StripeCustomerBalance/transport/rateLimiter';
 
 const ENDPOINT = 'POST /v1/customers/{customer}/balance_transactions';
 

@@ -3,7 +3,7 @@
  * only those): trigger/endpointLifecycle.ts. Two instances with the same imported workflow are run in the real n8n in
  * test/e2e/triggerBesideOthers.e2e.test.ts.
  */
-import { isOwnEndpoint } from '../nodes/StripeCustomerBalance/trigger/endpointLifecycle';
+import { isOwnEndpoint } from '../../nodes/StripeCustomerBalance/trigger/endpointLifecycle';
 
 const url = 'https://staging.example.com/webhook/5b0f3c1e/webhook';
 const tag = { n8n_trigger: 'stripeCustomerBalanceTrigger', n8n_webhook_id: '5b0f3c1e', n8n_webhook_kind: 'production', n8n_instance: 'markOfStaging' };

@@ -1,5 +1,5 @@
 /** The secret key never shows up in any output, error or log line: on success, on Stripe errors, on network failures. */
-import { capturedLogs } from './engine';
+import { capturedLogs } from '.';
 import { createFromItem, runStripe, useSandbox } from './support';
 
 const sandbox = useSandbox();

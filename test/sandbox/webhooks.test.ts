@@ -4,8 +4,8 @@
  */
 import Stripe from 'stripe';
 
-import { HookRecorder, type HookRequest } from './hookRecorder';
-import { startSandbox, type Sandbox } from './sandbox';
+import { HookRecorder, type HookRequest } from '../shared/hookRecorder';
+import { startSandbox, type Sandbox } from '.';
 
 let sandbox: Sandbox;
 let stripe: Stripe;

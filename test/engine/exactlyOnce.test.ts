@@ -2,7 +2,7 @@
  * Money safety: every write carries an Idempotency-Key, failures are retried with the same key, and Stripe's replay
  * means nothing is applied twice: not on the node's own retries, not on n8n's Retry On Fail, not on a dropped connection.
  */
-import type { SandboxScriptedFault } from './sandbox';
+import type { SandboxScriptedFault } from '../sandbox';
 import { createFromItem, runStripe, useSandbox, writesTo } from './support';
 
 const sandbox = useSandbox();

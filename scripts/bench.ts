@@ -43,9 +43,9 @@ import { triggerUnderBulkRun } from './bench/triggerUnderLoad';
 import { describePerExecution, perExecutionCpu } from './bench/perExecution';
 import { memoryPerCredit } from './bench/memoryPerCredit';
 
-// The node's default (actions/router.ts), from the build the bench runs: the SDK gets the same concurrency.
+// The node's default (actions/options.ts), from the build the bench runs: the SDK gets the same concurrency.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DEFAULT_CONCURRENCY } = require('../dist/nodes/StripeCustomerBalance/actions/router.js') as { DEFAULT_CONCURRENCY: number };
+const { DEFAULT_CONCURRENCY } = require('../dist/nodes/StripeCustomerBalance/actions/options.js') as { DEFAULT_CONCURRENCY: number };
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
@@ -581,7 +581,7 @@ function renderMarkdown(started: number, machineLines: string[], sweepCells: Swe
 	if (aNode) {
 		const sending = aNode.run.wallMs - aNode.firstRequestMs;
 		notes.push(
-			`(a) node: ${seconds(aNode.firstRequestMs)} s pass before the first request (with On Error: continue each item is sent as soon as it is prepared: actions/router.ts), ` +
+			`(a) node: ${seconds(aNode.firstRequestMs)} s pass before the first request (with On Error: continue each item is sent as soon as it is prepared: execution/runItems.ts), ` +
 				`then ${seconds(sending)} s for ${aNode.requests} requests (${perSecond(aNode.requests, sending)} requests/s against a ceiling of 100/s; ` +
 				`the sandbox answered ${aNode.stats.rateLimited} requests with 429, each retried; after a 429 the node slows down to the share Stripe let through, at most once a second: transport/rateLimiter.ts).`,
 		);

@@ -98,7 +98,7 @@ export const connectedAccountId = (value: unknown) =>
 export const invoiceId = (value: unknown) =>
 	stripeId('Invoice ID', value, 'in', 'invoice', 'in_1MtHbELkdIwHu7ixl4OzzPMv');
 
-export function description(field: string, value: unknown): string {
+export function transactionDescription(field: string, value: unknown): string {
 	const result = text(field, value);
 	if (lengthOf(result) > LIMITS.descriptionLength) {
 		throw new InvalidInput(

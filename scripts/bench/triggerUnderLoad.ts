@@ -29,7 +29,7 @@ import {
 } from '../n8n';
 import { busiestSecond } from '../../test/sandbox/arrivals';
 import { startSandbox } from '../../test/sandbox';
-import { HookRecorder } from '../../test/hookRecorder';
+import { HookRecorder } from '../../test/shared/hookRecorder';
 import type { BetweenResult } from './betweenExecutions';
 
 const BULK = 1000;

@@ -48,7 +48,7 @@ import {
 	type WorkflowNode,
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { HookRecorder } from '../hookRecorder';
+import { HookRecorder } from '../shared/hookRecorder';
 import { startScriptedChatModel, type ChatStep, type ScriptedChatModel } from './scriptedChatModel';
 
 jest.setTimeout(15 * 60_000);

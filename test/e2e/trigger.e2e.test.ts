@@ -31,8 +31,8 @@ import {
 } from '../../scripts/n8n';
 import { PINNED_API_VERSION } from '../../nodes/StripeCustomerBalance/transport';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { HookRecorder } from '../hookRecorder';
-import { settledExecutionCount } from '../polling';
+import { HookRecorder } from '../shared/hookRecorder';
+import { settledExecutionCount } from '../shared/polling';
 
 jest.setTimeout(15 * 60_000);
 

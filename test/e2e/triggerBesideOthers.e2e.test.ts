@@ -29,8 +29,8 @@ import {
 	type WorkflowJson,
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { HookRecorder } from '../hookRecorder';
-import { probeUntil as until } from '../polling';
+import { HookRecorder } from '../shared/hookRecorder';
+import { probeUntil as until } from '../shared/polling';
 
 jest.setTimeout(15 * 60_000);
 

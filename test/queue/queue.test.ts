@@ -22,7 +22,7 @@ import {
 	type N8nRestClient,
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { probeUntil as until } from '../polling';
+import { probeUntil as until } from '../shared/polling';
 
 jest.setTimeout(20 * 60_000);
 

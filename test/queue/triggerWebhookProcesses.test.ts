@@ -23,8 +23,8 @@ import {
 	type N8nRestClient,
 } from '../../scripts/n8n';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { HookRecorder } from '../hookRecorder';
-import { settledExecutionCount } from '../polling';
+import { HookRecorder } from '../shared/hookRecorder';
+import { settledExecutionCount } from '../shared/polling';
 
 jest.setTimeout(20 * 60_000);
 

@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import type { CallOptions, StripeCall, StripeClient } from '../transport';
 import { InvalidInput } from '../validation';
-import { customerLane } from './common';
+import { customerKey } from '../execution/customerOrder';
 import type { PreparedItem, StripeSender, Turn } from './types';
 
 /**
@@ -108,7 +108,7 @@ export class CheckOnlyRun {
 	}
 
 	private async customer(id: string, options: CallOptions, itemIndex: number): Promise<IDataObject> {
-		const key = customerLane(id, options);
+		const key = customerKey(this.client.account(options.stripeAccount), id);
 		let first = this.customers.get(key);
 		if (!first) {
 			first = { itemIndex, read: this.readCustomer(id, options, itemIndex) };

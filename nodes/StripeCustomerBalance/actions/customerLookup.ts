@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { detailsOf, type CallOptions, type StripeClient } from '../transport';
+import { allPages, detailsOf, type CallOptions, type StripeCall, type StripeClient } from '../transport';
 
 export type IfSeveralMatch = 'fail' | 'mostRecentlyCreated';
 
@@ -84,22 +84,13 @@ export class CustomerLookup {
 
 	/** Every customer a Stripe Search query finds, newest first as Stripe orders them, up to `limit`. */
 	async search(query: string, options: CallOptions, itemIndex: number, limit: number, expand: string[] = []): Promise<IDataObject[]> {
-		const customers: IDataObject[] = [];
-		let page: string | undefined;
-		while (customers.length < limit) {
-			const reply = await this.client.send({
-				method: 'GET',
-				path: '/v1/customers/search',
-				params: { query, limit: Math.min(PAGE_SIZE, limit - customers.length), page, expand: expand.length ? expand : undefined },
-				itemIndex,
-				options,
-			});
-			const data = Array.isArray(reply.data) ? (reply.data as IDataObject[]) : [];
-			customers.push(...data);
-			if (!reply.has_more || typeof reply.next_page !== 'string' || data.length === 0) break;
-			page = reply.next_page;
-		}
-		return customers;
+		const params = { query, limit: PAGE_SIZE, expand: expand.length ? expand : undefined };
+		return await this.liveCustomers({ method: 'GET', path: '/v1/customers/search', params, itemIndex, options }, limit);
+	}
+
+	/** Deleted customers are never matched (Find's, and an item's By Email). */
+	private async liveCustomers(call: StripeCall, limit?: number): Promise<IDataObject[]> {
+		return (await allPages(this.client, call, limit)).filter((customer) => customer.deleted !== true);
 	}
 
 	private async resolveEmail(email: string, ifSeveral: IfSeveralMatch, options: CallOptions, itemIndex: number): Promise<ResolvedCustomer> {
@@ -138,8 +129,7 @@ export class CustomerLookup {
 
 	private async lookUp(email: string, options: CallOptions, itemIndex: number, expand: string[]): Promise<IDataObject[]> {
 		const lower = email.toLowerCase();
-		const sameEmail = (customer: IDataObject) =>
-			customer.deleted !== true && typeof customer.email === 'string' && customer.email.toLowerCase() === lower;
+		const sameEmail = (customer: IDataObject) => typeof customer.email === 'string' && customer.email.toLowerCase() === lower;
 		const searched = await this.searched(email, options, itemIndex, expand).then(
 			(customers) => customers.filter(sameEmail),
 			(error: unknown) => {
@@ -152,15 +142,9 @@ export class CustomerLookup {
 		if (searched.length > 0) return searched;
 		const found = new Map<string, IDataObject>();
 		for (const spelling of new Set([email, lower])) {
-			const page = await this.client.send({
-				method: 'GET',
-				path: '/v1/customers',
-				params: { email: spelling, limit: PAGE_SIZE, expand: expand.length ? expand.map((field) => `data.${field}`) : undefined },
-				itemIndex,
-				options,
-			});
-			const data = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
-			for (const customer of data.filter(sameEmail)) found.set(String(customer.id), customer);
+			const params = { email: spelling, limit: PAGE_SIZE, expand: expand.length ? expand.map((field) => `data.${field}`) : undefined };
+			const customers = await this.liveCustomers({ method: 'GET', path: '/v1/customers', params, itemIndex, options });
+			for (const customer of customers.filter(sameEmail)) found.set(String(customer.id), customer);
 		}
 		return [...found.values()];
 	}

@@ -8,9 +8,7 @@ import type { ParameterReader } from './parameters';
 export interface Turn {
 	/** The customer's id, found by the router before the item is queued ('' when the item names no customer). */
 	customerId: string;
-	/** Set for a write: the customer's lane (its writes go one at a time, in input order) and its process-wide lock. */
-	lane?: string;
-	/** More writes to the same customer wait behind this one (its turn with Stripe should come first). */
+	/** More writes to the same customer wait behind this one: its turn at the pacer comes first (execution/customerOrder.ts). */
 	urgent: boolean;
 	/** The execution's lookups by email (each email once). */
 	lookup: CustomerLookup;

@@ -13,10 +13,11 @@ import {
 
 import { checkBaseUrl, checkSecretKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
 import { encodeForm, type FormValue } from '../encoding';
+import { headerValue } from './headers';
 import { networkReason } from './networkErrors';
 import { alreadySentDetails, detailsFromReply, toNodeApiError, type StripeErrorDetails } from './errors';
 import type { IdempotencyKeys } from './idempotency';
-import { accountId, platformAccountId, processAccounts, type AccountPacer, type LimitSettings } from './accountRegistry';
+import { accountId, platformAccountId, processPacers, type AccountPacer, type LimitSettings } from './accountPacers';
 import type { PacerLimits } from './pacer';
 import { ENDPOINT_LIMIT, endpointOf, globalLimit, replyOutcome } from './stripeLimits';
 import { backoffMs, isRetryable, isWaitable, waitMs, type Outcome } from './retryPolicy';
@@ -37,15 +38,8 @@ export interface CallOptions {
 
 export interface StripeCall {
 	/**
-	 * A write to one customer: it waits for the customer's process-wide lock (writes from any execution one at a time,
-	 * in arrival order).
-	 */
-	customerLane?: string;
-	/**
-	 * More writes to this customer wait behind this one: its pacer turns come first, so that a customer with many
-	 * writes (a serial chain, the longest path of a run) keeps moving instead of queueing behind every other request.
-	 * Also so when writes from other executions wait for the customer's lock. A request without a lane (a read the
-	 * trigger's execution waits for) is served first too.
+	 * Its turn at the account's pacer comes first: more writes to its customer wait behind it (execution/customerOrder.ts),
+	 * or an execution waits for this read (the trigger's lookup).
 	 */
 	urgent?: boolean;
 	method: 'GET' | 'POST' | 'DELETE';
@@ -59,13 +53,6 @@ export const DEFAULT_CALL_OPTIONS: CallOptions = { apiVersion: PINNED_API_VERSIO
 
 /** The action node's executions and pickers; the trigger's endpoint lifecycle (hooks) and deliveries (webhook). */
 type Context = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
-
-function header(headers: unknown, name: string): string | undefined {
-	if (typeof headers !== 'object' || headers === null) return undefined;
-	const value = (headers as Record<string, unknown>)[name];
-	if (Array.isArray(value)) return value.map(String).join(', ');
-	return typeof value === 'string' ? value : undefined;
-}
 
 function parseBody(body: unknown): unknown {
 	if (typeof body !== 'string') return body;
@@ -84,6 +71,8 @@ function parseBody(body: unknown): unknown {
 export class StripeClient {
 	/** The pacers this client holds to its own limits (Options), until `close()`. */
 	private readonly joined = new Set<AccountPacer>();
+
+	private closed = false;
 
 	private constructor(
 		private readonly context: Context,
@@ -134,14 +123,14 @@ export class StripeClient {
 
 	/** Lets go of this client's limits: the account's pacer goes back to those of the executions still running. */
 	close(): void {
+		this.closed = true;
 		for (const pacer of this.joined) pacer.leave(this);
 		this.joined.clear();
 	}
 
-	async send(call: StripeCall): Promise<IDataObject> {
-		const { customerLane } = call;
-		if (customerLane === undefined) return await this.sendNow(call, call.urgent === true);
-		return await processAccounts.oneAtATime(this.platformAccount, customerLane, async (othersWaiting) => await this.sendNow(call, call.urgent === true || othersWaiting()));
+	/** The account a call with these options goes to (the platform account, or the connected account acted for). */
+	account(stripeAccount: string | undefined): string {
+		return accountId(this.platformAccount, stripeAccount);
 	}
 
 	/**
@@ -169,7 +158,11 @@ export class StripeClient {
 		};
 	}
 
-	private async sendNow(call: StripeCall, urgentAtFirst: boolean): Promise<IDataObject> {
+	/** Sends one call: paced, made idempotent (writes), retried by the retry policy; Stripe's failures as NodeApiErrors. */
+	async send(call: StripeCall): Promise<IDataObject> {
+		// An email lookup still running when its execution failed: nothing more goes out for it, and the account's pacer
+		// is not held to the ended execution's limits again.
+		if (this.closed) throw new NodeOperationError(this.node, 'The execution this request belonged to has ended', { itemIndex: call.itemIndex });
 		const { itemIndex, options, method, path } = call;
 		const request = this.describe(call);
 		const { headers } = request;
@@ -180,7 +173,7 @@ export class StripeClient {
 		// Failures count against Max Retries; a 429 (rate limit, customer lock) is a wait, bounded by the Timeout.
 		let failures = 0;
 		let waits = 0;
-		let urgent = urgentAtFirst;
+		let urgent = call.urgent === true;
 		for (let attempt = 1; ; attempt++) {
 			const turn = await pacer.acquire(endpoint, urgent);
 			pacer.sent(turn);
@@ -214,7 +207,7 @@ export class StripeClient {
 	}
 
 	private pacer(stripeAccount: string | undefined): AccountPacer {
-		const pacer = processAccounts.pacer(accountId(this.platformAccount, stripeAccount), this.defaults);
+		const pacer = processPacers.pacer(this.account(stripeAccount), this.defaults);
 		if (this.limits !== undefined && !this.joined.has(pacer)) {
 			pacer.join(this, this.limits);
 			this.joined.add(pacer);
@@ -255,12 +248,12 @@ export class StripeClient {
 			};
 		}
 		const body = parseBody(response.body);
-		const requestId = header(response.headers, 'request-id');
-		const retryAfter = Number(header(response.headers, 'retry-after'));
+		const requestId = headerValue(response.headers, 'request-id');
+		const retryAfter = Number(headerValue(response.headers, 'retry-after'));
 		const policy: Outcome = {
 			kind: 'reply',
 			statusCode: response.statusCode,
-			shouldRetryHeader: header(response.headers, 'stripe-should-retry'),
+			shouldRetryHeader: headerValue(response.headers, 'stripe-should-retry'),
 			retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
 		};
 		const details = detailsFromReply(response.statusCode, body, requestId);
@@ -269,7 +262,7 @@ export class StripeClient {
 			statusCode: response.statusCode,
 			body,
 			code: details.code,
-			rateLimitedReason: header(response.headers, 'stripe-rate-limited-reason'),
+			rateLimitedReason: headerValue(response.headers, 'stripe-rate-limited-reason'),
 			retryable: isRetryable(policy),
 			policy,
 			details,

@@ -1,4 +1,5 @@
-import { createHash } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
  * Derives one Idempotency-Key per write from where it comes from in n8n: the execution scope, the node, the run and
@@ -15,6 +16,11 @@ export class IdempotencyKeys {
 		this.scope = JSON.stringify([executionScope, nodeId, runIndex]);
 	}
 
+	/** The keys of this node's run in this execution. */
+	static of(context: IExecuteFunctions): IdempotencyKeys {
+		return new IdempotencyKeys(idempotencyScope(context), context.getNode().id, runIndexOf(context));
+	}
+
 	/** An item makes at most one write, so the item names it; the account keeps keys apart as Stripe does. */
 	keyFor(itemIndex: number, method: string, stripeAccount: string | undefined): string {
 		const digest = createHash('sha256')
@@ -22,4 +28,25 @@ export class IdempotencyKeys {
 			.digest('base64url');
 		return `n8n-${digest}`;
 	}
+}
+
+/**
+ * A random id drawn when this node first runs in an execution, kept in the node's context. n8n keeps that context
+ * across Retry On Fail, and stores it with a failed execution, from which its Retry starts under a new execution id:
+ * the retried writes carry the first attempt's keys. Not the execution id itself: ids start again at 1 in a new
+ * database (a reinstall, a second n8n), and keys must never meet another installation's keys at the same account.
+ */
+function idempotencyScope(context: IExecuteFunctions): string {
+	const nodeContext = context.getContext('node');
+	if (typeof nodeContext.idempotencyScope !== 'string') nodeContext.idempotencyScope = `run:${randomUUID()}`;
+	return nodeContext.idempotencyScope as string;
+}
+
+/**
+ * The node's run index in this execution. n8n's execution contexts hold it (n8n-core 1.x and 2.x); asking the workflow
+ * data proxy for `$runIndex` builds the whole proxy (every `$` variable) on each execution for that one number.
+ */
+function runIndexOf(context: IExecuteFunctions): number {
+	const held = (context as IExecuteFunctions & { runIndex?: unknown }).runIndex;
+	return typeof held === 'number' ? held : context.getWorkflowDataProxy(0).$runIndex;
 }

@@ -18,7 +18,7 @@ interface Lane {
 	/** The endpoint's limiter, then Search's if it is a search, then the account's. */
 	limiters: RateLimiter[];
 	/** Served before `waiting`: requests that hold a customer's lock, and reads an execution waits on. */
-	first: Array<{ seq: number; resolve: () => void }>;
+	urgent: Array<{ seq: number; resolve: () => void }>;
 	waiting: Array<{ seq: number; resolve: () => void }>;
 }
 
@@ -32,7 +32,7 @@ export interface PacerLimits {
 /**
  * Hands out turns for one Stripe account. A turn needs every limiter the request counts against to have room at once:
  * its endpoint's, Search's for a search, and the account's. Requests of one endpoint go in the order they asked (those
- * asked `first` before the others); endpoints do not wait for each other, only for the account's limit.
+ * asked `urgent` before the others); endpoints do not wait for each other, only for the account's limit.
  */
 export class Pacer {
 	private readonly global: RateLimiter;
@@ -58,7 +58,7 @@ export class Pacer {
 	/** Requests waiting for a turn: a pacer with none may be dropped. */
 	get queued(): number {
 		let count = 0;
-		for (const lane of this.lanes.values()) count += lane.first.length + lane.waiting.length;
+		for (const lane of this.lanes.values()) count += lane.urgent.length + lane.waiting.length;
 		return count;
 	}
 
@@ -75,12 +75,12 @@ export class Pacer {
 		return this.lanes.get(endpoint)?.limiters[0].rateAt(now) ?? this.limits.endpoint;
 	}
 
-	/** Waits for this request's turn; `first`: before the requests of its endpoint not asked first. */
-	async acquire(endpoint: string, first = false): Promise<Turn> {
+	/** Waits for this request's turn; `urgent`: before the requests of its endpoint that are not. */
+	async acquire(endpoint: string, urgent = false): Promise<Turn> {
 		const lane = this.lane(endpoint);
-		const wasIdle = lane.first.length + lane.waiting.length === 0;
+		const wasIdle = lane.urgent.length + lane.waiting.length === 0;
 		await new Promise<void>((resolve) => {
-			(first ? lane.first : lane.waiting).push({ seq: this.seq++, resolve });
+			(urgent ? lane.urgent : lane.waiting).push({ seq: this.seq++, resolve });
 			if (!this.pumping) void this.pump();
 			else if (wasIdle) this.wake?.();
 		});
@@ -115,7 +115,7 @@ export class Pacer {
 		let lane = this.lanes.get(endpoint);
 		if (!lane) {
 			const limiters = [new RateLimiter(this.limits.endpoint), ...(isSearch(endpoint) ? [this.search] : []), this.global];
-			lane = { limiters, first: [], waiting: [] };
+			lane = { limiters, urgent: [], waiting: [] };
 			this.lanes.set(endpoint, lane);
 		}
 		return lane;
@@ -129,11 +129,11 @@ export class Pacer {
 			let chosenRank = Infinity;
 			let soonest = Infinity;
 			for (const lane of this.lanes.values()) {
-				const head = lane.first[0] ?? lane.waiting[0];
+				const head = lane.urgent[0] ?? lane.waiting[0];
 				if (!head) continue;
 				const wait = Math.max(...lane.limiters.map((limiter) => limiter.waitMs(now)));
-				// a request asked first outranks every request that was not
-				const rank = lane.first.length > 0 ? head.seq - Number.MAX_SAFE_INTEGER : head.seq;
+				// an urgent request outranks every request that is not
+				const rank = lane.urgent.length > 0 ? head.seq - Number.MAX_SAFE_INTEGER : head.seq;
 				if (wait > 0) soonest = Math.min(soonest, wait);
 				else if (rank < chosenRank) {
 					chosen = lane;
@@ -142,7 +142,7 @@ export class Pacer {
 			}
 			if (chosen) {
 				for (const limiter of chosen.limiters) limiter.take(now);
-				(chosen.first.shift() ?? (chosen.waiting.shift() as { resolve: () => void })).resolve();
+				(chosen.urgent.shift() ?? (chosen.waiting.shift() as { resolve: () => void })).resolve();
 				continue;
 			}
 			// Infinity: every lane waits for requests in flight to finish, which wakes the pump.

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_CALL_OPTIONS, type StripeClient } from '../transport';
+import { DEFAULT_CALL_OPTIONS, allPages, type StripeClient } from '../transport';
 import type { BalanceChange } from './balanceChanges';
 
 /** How many of the customer's newest transactions (not newer than the event) are looked at. */
@@ -30,15 +30,9 @@ export async function causingTransaction(
 ): Promise<CausingTransaction> {
 	let transactions: IDataObject[];
 	try {
-		const page = await client.send({
-			method: 'GET',
-			path: `/v1/customers/${encodeURIComponent(customerId)}/balance_transactions`,
-			params: { limit: LOOK_BACK, created: { lte: eventCreated } },
-			itemIndex: 0,
-			urgent: true,
-			options: LOOKUP_OPTIONS,
-		});
-		transactions = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
+		const path = `/v1/customers/${encodeURIComponent(customerId)}/balance_transactions`;
+		const call = { method: 'GET' as const, path, params: { limit: LOOK_BACK, created: { lte: eventCreated } }, itemIndex: 0, urgent: true, options: LOOKUP_OPTIONS };
+		transactions = await allPages(client, call, LOOK_BACK);
 	} catch (error) {
 		return { balanceTransaction: null, balanceTransactionNote: `Could not look up the balance transaction: ${(error as Error).message}` };
 	}

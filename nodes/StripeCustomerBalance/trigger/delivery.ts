@@ -1,22 +1,17 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { StripeClient } from '../transport';
+import { StripeClient, headerValue } from '../transport';
 import { balanceChangesOf, isObject, passesFilter, type Json } from './balanceChanges';
 import { causingTransaction } from './causingTransaction';
 import { acceptEvent, rememberInStaticData, type EndpointKey } from './deliveredEvents';
 import { readTriggerChoices } from './description';
-import { endpointState } from './endpointLifecycle';
+import { endpointState, endpointStateKey } from './endpointLifecycle';
 import { verifySignature } from './signature';
 
 /** Answers without starting an execution. Nothing of the request is logged or echoed. */
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	context.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
-}
-
-function headerValue(context: IWebhookFunctions, name: string): string | undefined {
-	const value = context.getHeaderData()[name];
-	return Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -27,10 +22,10 @@ function headerValue(context: IWebhookFunctions, name: string): string | undefin
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const staticData = this.getWorkflowStaticData('node');
 	const testing = this.getMode() === 'manual';
-	const endpoint = endpointState(staticData, testing ? 'testEndpoint' : 'endpoint');
+	const endpoint = endpointState(staticData, endpointStateKey(this));
 	const rawBody = (this.getRequestObject() as { rawBody?: Buffer }).rawBody;
 	const nowSeconds = Math.floor(Date.now() / 1000);
-	const verdict = verifySignature(rawBody, headerValue(this, 'stripe-signature'), endpoint?.secret, nowSeconds);
+	const verdict = verifySignature(rawBody, headerValue(this.getHeaderData(), 'stripe-signature'), endpoint?.secret, nowSeconds);
 	if (!verdict.valid) return answer(this, 401, { error: `Signature refused: ${verdict.reason}.` });
 	// A valid signature implies the secret, and so the endpoint, is known.
 	const endpointId = endpoint!.id;

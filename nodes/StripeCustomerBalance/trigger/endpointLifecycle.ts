@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'crypto';
-import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
-import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, detailsOf } from '../transport';
+import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, allPages, detailsOf } from '../transport';
 import { forgetDeliveredEvents } from './deliveredEvents';
 
 /** The only event a balance change shows up in. */
@@ -15,11 +15,11 @@ export interface EndpointState {
 }
 
 /** Test webhooks (the editor's "Listen for test event") get an endpoint of their own, with its own URL, kept apart. */
-function stateKey(context: IHookFunctions): 'testEndpoint' | 'endpoint' {
+export function endpointStateKey(context: IHookFunctions | IWebhookFunctions): 'testEndpoint' | 'endpoint' {
 	return context.getMode() === 'manual' ? 'testEndpoint' : 'endpoint';
 }
 
-export function endpointState(staticData: IDataObject, key: 'testEndpoint' | 'endpoint' = 'endpoint'): EndpointState | undefined {
+export function endpointState(staticData: IDataObject, key: 'testEndpoint' | 'endpoint'): EndpointState | undefined {
 	const state = staticData[key] as Partial<EndpointState> | undefined;
 	return state?.id && state.secret && state.url ? (state as EndpointState) : undefined;
 }
@@ -80,21 +80,8 @@ export function isOwnEndpoint(endpoint: IDataObject, url: string, tag: Record<st
 /** Every endpoint in the account that is this trigger node's in this instance (isOwnEndpoint). */
 async function endpointsOfThisTrigger(context: IHookFunctions, client: StripeClient, url: string): Promise<IDataObject[]> {
 	const tag = ownerTag(context);
-	const found: IDataObject[] = [];
-	let startingAfter: string | undefined;
-	for (;;) {
-		const page = await client.send({
-			method: 'GET',
-			path: '/v1/webhook_endpoints',
-			params: { limit: 100, starting_after: startingAfter },
-			itemIndex: 0,
-			options,
-		});
-		const endpoints = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
-		found.push(...endpoints.filter((endpoint) => isOwnEndpoint(endpoint, url, tag)));
-		if (page.has_more !== true || endpoints.length === 0) return found;
-		startingAfter = endpoints[endpoints.length - 1].id as string;
-	}
+	const endpoints = await allPages(client, { method: 'GET', path: '/v1/webhook_endpoints', params: { limit: 100 }, itemIndex: 0, options });
+	return endpoints.filter((endpoint) => isOwnEndpoint(endpoint, url, tag));
 }
 
 async function deleteEndpoint(client: StripeClient, id: string): Promise<void> {
@@ -112,7 +99,7 @@ async function deleteEndpoint(client: StripeClient, id: string): Promise<void> {
  */
 async function reconcile(context: IHookFunctions, client: StripeClient): Promise<boolean> {
 	const staticData = context.getWorkflowStaticData('node');
-	const key = stateKey(context);
+	const key = endpointStateKey(context);
 	const state = endpointState(staticData, key);
 	const url = webhookUrl(context);
 	const endpoints = await endpointsOfThisTrigger(context, client, url);
@@ -167,13 +154,13 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		throw new NodeOperationError(this.getNode(), 'Stripe created the webhook endpoint but sent no id or secret');
 	}
 	const state: EndpointState = { id: endpoint.id, secret: endpoint.secret, url };
-	this.getWorkflowStaticData('node')[stateKey(this)] = state as unknown as IDataObject;
+	this.getWorkflowStaticData('node')[endpointStateKey(this)] = state as unknown as IDataObject;
 	return true;
 }
 
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	const staticData = this.getWorkflowStaticData('node');
-	const key = stateKey(this);
+	const key = endpointStateKey(this);
 	const state = endpointState(staticData, key);
 	const trigger = { workflowId: this.getWorkflow().id ?? '', nodeId: this.getNode().id };
 	try {

@@ -1,7 +1,8 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import { InvalidInput, customerEmail, positiveInteger } from '../../validation';
-import { optionsCollection, readCallOptions, readOptions, returnAllAndLimit } from '../common';
+import { returnAllAndLimit } from '../fields';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
 import { customerSummary } from './customerSummary';
 
@@ -72,9 +73,7 @@ export const find: Operation = {
 					email !== undefined
 						? (await lookup.customersWithEmail(email, callOptions, itemIndex, expand)).slice(0, limit)
 						: await lookup.search(query as string, callOptions, itemIndex, limit, expand.map((field) => `data.${field}`));
-				return found
-					.filter((customer) => customer.deleted !== true)
-					.map((customer) => ({ ...customerSummary(customer), created: customer.created ?? null, metadata: customer.metadata ?? {} }));
+				return found.map((customer) => ({ ...customerSummary(customer), created: customer.created ?? null, metadata: customer.metadata ?? {} }));
 			},
 		};
 	},

@@ -1,6 +1,7 @@
 import { NodeOperationError, updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions } from '../common';
+import { customerLocator, readCustomer } from '../customerLocator';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
 import { customerSummary } from './customerSummary';
 

@@ -3,14 +3,18 @@
  * Format and Direction can change that). Version 2 asks Credit / Debit / Signed Amount above Amount and takes the amount
  * as written in the currency (Options > Amount Format: Smallest Unit).
  *
- * n8n shows a hint as plain text, never as an expression, so the hint that states the unit and direction in force comes
- * from one Amount field per combination, each shown only for its combination: the same parameter `amount` every time.
+ * Both versions' Direction and Amount Format live here with their reading.
+ *
+ * Why 16 Amount fields (2 versions x 2 units x 4 directions), all the same parameter `amount`: the editor shows a
+ * field's `hint` as written (n8n's i18n `nodeText().hint()` returns a translation or `parameter.hint`, resolving no
+ * expression), and `displayOptions` only show or hide a whole field. n8n's node-level `hints` take an expression
+ * (`displayCondition`) but show in the node's panes, not under a field. So the hint that states the unit and direction
+ * in force comes from one field per combination, each shown only for its own.
  */
 import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { amountToSend, directedAmount, type AmountFormat, type Direction } from '../../amounts';
 import { choice } from '../../choices';
-import { VERSION_1_OPTIONS } from '../common';
 import type { ParameterReader } from '../parameters';
 
 type Shown = NonNullable<IDisplayOptions['show']>;
@@ -18,10 +22,45 @@ type Shown = NonNullable<IDisplayOptions['show']>;
 export const VERSION_1: Shown = { '@version': [1] };
 export const FROM_VERSION_2: Shown = { '@version': [{ _cnd: { gte: 2 } }] };
 
+/** Version 1's Options > Amount Format: Stripe's smallest unit unless the user picks decimal. */
+export const version1AmountFormat: INodeProperties = {
+	displayName: 'Amount Format',
+	name: 'amountFormat',
+	type: 'options',
+	default: 'smallestUnit',
+	description: 'How Amount is written',
+	options: [
+		{
+			name: 'Smallest Unit (Cents)',
+			value: 'smallestUnit',
+			description: 'Whole number of the currency\'s smallest unit, as Stripe counts: 1250 means 12.50 EUR, 1250 JPY means ¥1250',
+		},
+		{
+			name: 'Decimal',
+			value: 'decimal',
+			description: 'The amount as people write it, e.g. 12.50 (EUR), 1250 (JPY) or 1.250 (KWD); refused if the currency cannot hold it',
+		},
+	],
+};
+
 const DIRECTION_NAMES: Record<Direction, string> = {
 	credit: 'Credit the Customer',
 	debit: 'Debit the Customer',
 	signed: 'Signed Amount',
+};
+
+/** Version 1's Options > Direction: Stripe's signed amount unless the user picks one. */
+export const version1Direction: INodeProperties = {
+	displayName: 'Direction',
+	name: 'direction',
+	type: 'options',
+	default: 'signed',
+	description: 'Whether Amount carries its own sign or is a positive size whose direction you choose here',
+	options: [
+		{ name: DIRECTION_NAMES.signed, value: 'signed', description: 'Negative credits the customer, positive debits them' },
+		{ name: DIRECTION_NAMES.credit, value: 'credit', description: 'A positive Amount is credited (sent as negative)' },
+		{ name: DIRECTION_NAMES.debit, value: 'debit', description: 'A positive Amount is debited (owed on the next invoice)' },
+	],
 };
 
 export const directionField: INodeProperties = {
@@ -153,8 +192,8 @@ export const amountFields: INodeProperties[] = [
 export function readAmount(parameters: ParameterReader, itemIndex: number, currency: string, options: IDataObject): number {
 	const value = parameters.get('amount', itemIndex);
 	if (parameters.nodeVersion < 2) {
-		const format = options.amountFormat === undefined ? 'smallestUnit' : choice(VERSION_1_OPTIONS.amountFormat, options.amountFormat);
-		const direction = options.direction === undefined ? 'signed' : choice(VERSION_1_OPTIONS.direction, options.direction);
+		const format = options.amountFormat === undefined ? 'smallestUnit' : choice(version1AmountFormat, options.amountFormat);
+		const direction = options.direction === undefined ? 'signed' : choice(version1Direction, options.direction);
 		return amountToSend('Amount', value, currency, format as AmountFormat, direction as Direction);
 	}
 	const direction = choice(directionField, parameters.get('direction', itemIndex)) as Direction;

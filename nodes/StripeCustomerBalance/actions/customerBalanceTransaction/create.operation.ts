@@ -1,20 +1,12 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
-import { currencyCode, description as checkDescription, expandList } from '../../validation';
-import {
-	customerLocator,
-	descriptionField,
-	expandField,
-	metadataField,
-	optionsCollection,
-	readCallOptions,
-	readCustomer,
-	readMetadata,
-	readOptions,
-} from '../common';
+import { currencyCode, transactionDescription, expandList } from '../../validation';
+import { customerLocator, readCustomer } from '../customerLocator';
+import { descriptionField, expandField, metadataField, readMetadata } from '../fields';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
 import type { Operation } from '../types';
-import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, withDirection } from './amountFields';
+import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, version1AmountFormat, version1Direction, withDirection } from './amountFields';
 
 const SHARED_OPTIONS = ['ifSeveralMatch', 'idempotencyKey', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond'] as const;
 
@@ -52,7 +44,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{ ...optionsCollection(['amountFormat', 'direction', ...SHARED_OPTIONS], [checkOnlyOption]), displayOptions: { show: VERSION_1 } },
+	{ ...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption]), displayOptions: { show: VERSION_1 } },
 	{ ...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption]), displayOptions: { show: FROM_VERSION_2 } },
 ];
 
@@ -73,16 +65,15 @@ export const create: Operation = {
 		const params = {
 			amount,
 			currency,
-			description: fields.description ? checkDescription('Description', fields.description) : undefined,
+			description: fields.description ? transactionDescription('Description', fields.description) : undefined,
 			expand: expand.length ? expand : undefined,
 			metadata: readMetadata(fields),
 		};
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
-			run: async (client, { customerId, lane, urgent }) => {
+			run: async (client, { customerId, urgent }) => {
 				const transaction = await client.send({
-					customerLane: lane,
 					urgent,
 					method: 'POST',
 					path: `/v1/customers/${customerId}/balance_transactions`,

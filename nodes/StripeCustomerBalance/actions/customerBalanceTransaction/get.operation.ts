@@ -1,7 +1,8 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { expandList, transactionId } from '../../validation';
-import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions } from '../common';
+import { customerLocator, readCustomer } from '../customerLocator';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
 
 export const transactionIdField: INodeProperties = {

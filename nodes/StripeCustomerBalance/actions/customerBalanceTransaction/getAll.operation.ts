@@ -1,10 +1,11 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
+import { allPages } from '../../transport';
 import { expandList, invoiceId, positiveInteger, unixSeconds } from '../../validation';
-import { customerLocator, optionsCollection, readCallOptions, readCustomer, readOptions, returnAllAndLimit } from '../common';
+import { customerLocator, readCustomer } from '../customerLocator';
+import { returnAllAndLimit } from '../fields';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
-
-const STRIPE_PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
 	customerLocator,
@@ -65,31 +66,23 @@ export const getAll: Operation = {
 
 		return {
 			customer: { ref: customer, options: callOptions, writes: false },
-			run: async (client, { customerId }) => {
-				const transactions: IDataObject[] = [];
-				let startingAfter: string | undefined;
-				// Each page asks for no more than is still needed, so a limit of 5 costs one request for 5 objects.
-				while (transactions.length < limit) {
-					const page = await client.send({
+			run: async (client, { customerId }) =>
+				await allPages(
+					client,
+					{
 						method: 'GET',
 						path: `/v1/customers/${customerId}/balance_transactions`,
 						params: {
-							limit: Math.min(STRIPE_PAGE_SIZE, limit - transactions.length),
-							starting_after: startingAfter,
+							limit: 100,
 							created: Object.keys(created).length ? (created as Record<string, number>) : undefined,
 							invoice,
 							expand: expand.length ? expand : undefined,
 						},
 						itemIndex,
 						options: callOptions,
-					});
-					const data = Array.isArray(page.data) ? (page.data as IDataObject[]) : [];
-					transactions.push(...data);
-					if (!page.has_more || data.length === 0) break;
-					startingAfter = String(data[data.length - 1].id);
-				}
-				return transactions;
-			},
+					},
+					limit,
+				),
 		};
 	},
 };

@@ -1,16 +1,9 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
-import { description as checkDescription, expandList, transactionId } from '../../validation';
-import {
-	customerLocator,
-	descriptionField,
-	metadataField,
-	optionsCollection,
-	readCallOptions,
-	readCustomer,
-	readMetadata,
-	readOptions,
-} from '../common';
+import { transactionDescription, expandList, transactionId } from '../../validation';
+import { customerLocator, readCustomer } from '../customerLocator';
+import { descriptionField, metadataField, readMetadata } from '../fields';
+import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
 import type { Operation } from '../types';
 import { transactionIdField } from './get.operation';
@@ -47,16 +40,15 @@ export const update: Operation = {
 		const options = readOptions(parameters, itemIndex);
 		const expand = expandList('Expand', options.expand);
 		const params = {
-			description: fields.description === undefined ? undefined : checkDescription('Description', fields.description),
+			description: fields.description === undefined ? undefined : transactionDescription('Description', fields.description),
 			expand: expand.length ? expand : undefined,
 			metadata: readMetadata(fields),
 		};
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
-			run: async (client, { customerId, lane, urgent }) => [
+			run: async (client, { customerId, urgent }) => [
 				await client.send({
-					customerLane: lane,
 					urgent,
 					method: 'POST',
 					path: `/v1/customers/${customerId}/balance_transactions/${transaction}`,

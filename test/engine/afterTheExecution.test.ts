@@ -24,14 +24,12 @@ function accountPacers(): {
 
 describe('after an execution ends', () => {
 	it('an email lookup still running when the node failed sends nothing more, and the pacer drops the ceiling the execution set', async () => {
-		// Item 0's lookup waits at the sandbox's door while item 1's bad amount stops the run (On Error: stop).
+		// The first slice of items (5) asks for its email's lookup, which waits at the sandbox's door while item 5's bad
+		// amount, in the next slice, stops the run (On Error: stop).
 		sandbox().holdRequests();
 		const result = await runStripe(
 			sandbox(),
-			[
-				{ email: 'nobody@acme.com', amount: -1 },
-				{ email: 'nobody@acme.com', amount: 'twelve' },
-			],
+			[...Array.from({ length: 5 }, () => ({ email: 'nobody@acme.com', amount: -1 })), { email: 'nobody@acme.com', amount: 'twelve' }],
 			{
 				resource: 'customerBalanceTransaction',
 				operation: 'create',
@@ -41,7 +39,7 @@ describe('after an execution ends', () => {
 				options: { maxRequestsPerSecond: 3 },
 			},
 		);
-		expect(result.error?.message).toMatch(/^Invalid Amount in item 1/);
+		expect(result.error?.message).toMatch(/^Invalid Amount in item 5/);
 		await until(() => sandbox().waitingRequests === 1);
 		const [search] = sandbox().requests;
 		expect(search.path).toBe('/v1/customers/search');

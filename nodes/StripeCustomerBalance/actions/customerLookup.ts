@@ -21,17 +21,16 @@ const EMAILS_PER_SEARCH = 10;
 /** Searches one execution has in flight per account: while they are, new emails gather into the next one. */
 const SEARCHES_IN_FLIGHT = 2;
 
-interface PendingEmail {
-	resolve: (customers: IDataObject[]) => void;
-	reject: (error: unknown) => void;
+/** Emails gathering for one Search request (lower case), what it will find, and its start. */
+interface SearchBatch {
+	emails: Set<string>;
+	found: Promise<IDataObject[]>;
+	send: () => void;
 }
 
-/** Emails that will share one Search request, keyed by their lower case (each asked once: customersWithEmail). */
-interface SearchBatch {
-	emails: Map<string, PendingEmail>;
-	options: CallOptions;
-	itemIndex: number;
-	expand: string[];
+interface Searches {
+	next?: SearchBatch;
+	inFlight: number;
 }
 
 /** Stripe Search's quoted string: a quote inside is escaped with a backslash (customerEmail refuses `"` and `\`). */
@@ -61,7 +60,7 @@ export class CustomerLookup {
 	private readonly byEmail = new Map<string, Promise<IDataObject[]>>();
 
 	/** Per account and expansion: the emails gathering for the next Search, and how many of its Searches are in flight. */
-	private readonly searches = new Map<string, { next: SearchBatch | undefined; inFlight: number }>();
+	private readonly searches = new Map<string, Searches>();
 
 	constructor(private readonly client: StripeClient) {}
 
@@ -156,43 +155,33 @@ export class CustomerLookup {
 	 */
 	private async searched(email: string, options: CallOptions, itemIndex: number, expand: string[]): Promise<IDataObject[]> {
 		const key = JSON.stringify([options.stripeAccount ?? '', expand]);
-		let searches = this.searches.get(key);
-		if (!searches) {
-			searches = { next: undefined, inFlight: 0 };
-			this.searches.set(key, searches);
-		}
-		const gathering = searches;
-		if (!gathering.next) {
-			gathering.next = { emails: new Map(), options, itemIndex, expand };
-			// the emails the current slice of items asks for join it before it may go
-			void Promise.resolve().then(() => this.sendNext(gathering));
-		}
-		const batch = gathering.next;
-		return await new Promise<IDataObject[]>((resolve, reject) => {
-			batch.emails.set(email.toLowerCase(), { resolve, reject });
-			if (batch.emails.size === EMAILS_PER_SEARCH) this.sendNext(gathering, true);
-		});
-	}
-
-	private sendNext(searches: { next: SearchBatch | undefined; inFlight: number }, full = false): void {
-		const batch = searches.next;
-		if (!batch || batch.emails.size === 0 || (!full && searches.inFlight >= SEARCHES_IN_FLIGHT)) return;
-		searches.next = undefined;
-		searches.inFlight += 1;
-		const query = [...batch.emails.keys()].map(emailSearchQuery).join(' OR ');
-		const settled = this.search(query, batch.options, batch.itemIndex, Infinity, batch.expand.map((field) => `data.${field}`));
-		void settled
-			.then(
-				(customers) => {
-					for (const { resolve } of batch.emails.values()) resolve(customers);
-				},
-				(error: unknown) => {
-					for (const { reject } of batch.emails.values()) reject(error);
-				},
-			)
-			.finally(() => {
+		const searches = this.searches.get(key) ?? { inFlight: 0 };
+		this.searches.set(key, searches);
+		if (!searches.next) {
+			const emails = new Set<string>();
+			let send = () => {};
+			const sent = new Promise<void>((resolve) => (send = resolve));
+			const query = () => [...emails].map(emailSearchQuery).join(' OR ');
+			const found = sent.then(async () => await this.search(query(), options, itemIndex, Infinity, expand.map((field) => `data.${field}`)));
+			const settled = () => {
 				searches.inFlight -= 1;
 				this.sendNext(searches);
-			});
+			};
+			void found.then(settled, settled);
+			searches.next = { emails, found, send };
+			// the emails the current slice of items asks for join it before it may go
+			void Promise.resolve().then(() => this.sendNext(searches));
+		}
+		const batch = searches.next;
+		batch.emails.add(email.toLowerCase());
+		if (batch.emails.size === EMAILS_PER_SEARCH) this.sendNext(searches, true);
+		return await batch.found;
+	}
+
+	private sendNext(searches: Searches, full = false): void {
+		if (!searches.next || (!full && searches.inFlight >= SEARCHES_IN_FLIGHT)) return;
+		searches.inFlight += 1;
+		searches.next.send();
+		searches.next = undefined;
 	}
 }

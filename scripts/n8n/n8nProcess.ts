@@ -1,10 +1,10 @@
 /**
  * A long-running n8n process of an instance (`n8n start`, `n8n worker`, `n8n webhook`): spawned with the instance's
- * environment in its user folder, its output kept, and waited for until it is ready.
+ * environment in its user folder, its output kept (wait for it with proc.ts's waitUntilReady).
  */
 import type { ChildProcess } from 'node:child_process';
 
-import { onOutputLines, spawnTracked, stopChild } from './proc';
+import { onOutputLines, spawnTracked } from './proc';
 import type { N8nRuntime } from './runtime';
 
 /** What an n8n process needs of its instance (N8nInstance is one). */
@@ -18,6 +18,7 @@ export interface SpawnedN8n {
 	child: ChildProcess;
 	/** Its last lines (secrets masked). */
 	logs: string[];
+	output(): string;
 }
 
 /** Spawns `n8n <args>` of `host`, `env` added to the instance's environment; keeps its last `keepLines` lines. */
@@ -38,26 +39,7 @@ export async function spawnN8n(
 		if (logs.length > options.keepLines) logs.splice(0, logs.length - options.keepLines);
 		options.onLine?.(line);
 	});
-	return { child, logs };
-}
-
-/**
- * Polls `isReady` every 250 ms until it holds. Throws with the process's last 30 lines when it ends first, or when it
- * is not ready within `timeoutMs` (then it is stopped).
- */
-export async function waitUntilReady(what: string, { child, logs }: SpawnedN8n, isReady: () => boolean | Promise<boolean>, timeoutMs = 180_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`${what} ended before it was ready (exit code ${child.exitCode} signal ${child.signalCode}):\n${logs.slice(-30).join('\n')}`);
-		}
-		if (Date.now() > deadline) {
-			await stopChild(child, 3000);
-			throw new Error(`${what} was not ready after ${timeoutMs} ms:\n${logs.slice(-30).join('\n')}`);
-		}
-		if (await isReady()) return;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
+	return { child, logs, output: () => logs.join('\n') };
 }
 
 /** Whether `url` answers 200 now (false while nothing listens). */

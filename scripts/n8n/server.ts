@@ -5,9 +5,9 @@
 import { httpCall } from './http';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { answersOk, spawnN8n, waitUntilReady, type N8nHost } from './n8nProcess';
+import { answersOk, spawnN8n, type N8nHost } from './n8nProcess';
 import { freePort, isPortFree } from './ports';
-import { redact, stopChild } from './proc';
+import { redact, stopChild, waitUntilReady } from './proc';
 
 export interface StartServerOptions {
 	/** Default: a free port. */
@@ -55,7 +55,8 @@ export class N8nServer {
 		const url = `http://127.0.0.1:${port}`;
 		// n8n answers /healthz/readiness once its database is migrated, and registers its REST routes after that
 		// (seconds later in 1.x, where a client that starts at once gets 404s): wait for both.
-		await waitUntilReady('n8n start', spawned, async () => (await answersOk(`${url}/healthz/readiness`)) && (await answersOk(`${url}/rest/settings`)), options.readyTimeoutMs);
+		const ready = async () => (await answersOk(`${url}/healthz/readiness`)) && (await answersOk(`${url}/rest/settings`));
+		await waitUntilReady('n8n start', spawned.child, spawned.output, ready, options.readyTimeoutMs);
 		return new N8nServer(spawned.child, port, Date.now() - started, spawned.logs);
 	}
 

@@ -5,9 +5,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 
-import { answersOk, spawnN8n, waitUntilReady, type N8nHost } from './n8nProcess';
+import { answersOk, spawnN8n, type N8nHost } from './n8nProcess';
 import { freePort } from './ports';
-import { stopChild } from './proc';
+import { stopChild, waitUntilReady } from './proc';
 
 export class N8nWebhookProcess {
 	private constructor(
@@ -25,7 +25,7 @@ export class N8nWebhookProcess {
 		const port = options.port ?? (await freePort());
 		const spawned = await spawnN8n(host, ['webhook'], { ...options.env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' }, { keepLines: 5000 });
 		const process = new N8nWebhookProcess(name, port, spawned.child, spawned.logs);
-		await waitUntilReady(`n8n webhook ${name}`, spawned, () => answersOk(`${process.url}/healthz/readiness`));
+		await waitUntilReady(`n8n webhook ${name}`, spawned.child, spawned.output, () => answersOk(`${process.url}/healthz/readiness`));
 		return process;
 	}
 

@@ -4,8 +4,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 
-import { spawnN8n, waitUntilReady, type N8nHost } from './n8nProcess';
-import { stopChild } from './proc';
+import { spawnN8n, type N8nHost } from './n8nProcess';
+import { stopChild, waitUntilReady } from './proc';
 
 export class N8nWorker {
 	private constructor(
@@ -27,7 +27,7 @@ export class N8nWorker {
 				if (started) startedExecutions.push(started[1]);
 			},
 		});
-		await waitUntilReady(`n8n worker ${name}`, spawned, () => ready);
+		await waitUntilReady(`n8n worker ${name}`, spawned.child, spawned.output, () => ready);
 		return new N8nWorker(name, spawned.child, spawned.logs, startedExecutions);
 	}
 

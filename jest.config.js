@@ -9,4 +9,7 @@ module.exports = {
 	// Type-checking is `npm run typecheck`; here TypeScript is only transpiled, which keeps the suite fast.
 	transform: { '^.+\\.ts$': ['ts-jest', {}] },
 	testTimeout: 60_000,
+	// The real-n8n suites (e2e, queue, browser) install the package packed once per run (test/shared/packOnce.ts).
+	globalSetup: '<rootDir>/test/shared/packOnce.ts',
+	globalTeardown: '<rootDir>/test/shared/packOnce.teardown.ts',
 };

@@ -39,6 +39,8 @@ export interface EditorStackOptions {
 	listenAddress?: string;
 	sandboxPort?: number;
 	credentialName?: string;
+	/** A tarball already packed from this build (the browser suite's, packed once per jest run); default: pack it here. */
+	tarball?: string;
 	onLog?: (line: string) => void;
 	/** Progress reporting around each step (dev prints them); default: just runs it. */
 	step?: <T>(title: string, fn: () => Promise<T>) => Promise<T>;
@@ -92,8 +94,7 @@ export async function startEditorStack(options: EditorStackOptions): Promise<Edi
 		server = await n8n!.start({ port: options.port, listenAddress: options.listenAddress, onLog: options.onLog });
 	};
 	const install = async () => {
-		const packed = await packPackage(packDir!);
-		await n8n!.installTarball(packed.tarball);
+		await n8n!.installTarball(options.tarball ?? (await packPackage(packDir!)).tarball);
 	};
 
 	try {

@@ -23,6 +23,7 @@ import { freePort } from './ports';
 import { redact, run, tail, type RunResult } from './proc';
 import { parseRunOutput, summarizeRun, type N8nRun } from './run-output';
 import type { N8nRuntime } from './runtime';
+import type { N8nHost } from './n8nProcess';
 import { N8nServer, type StartServerOptions } from './server';
 import type { CredentialJson, WorkflowJson } from './workflows';
 
@@ -77,7 +78,7 @@ const PASS_THROUGH = [
 	'no_proxy',
 ];
 
-export class N8nInstance {
+export class N8nInstance implements N8nHost {
 	readonly runtime: N8nRuntime;
 	readonly userFolder: string;
 	private readonly removeOnDispose: boolean;
@@ -105,12 +106,12 @@ export class N8nInstance {
 		return new N8nInstance(options, userFolder, remove);
 	}
 
-	/** The environment of an n8n command of this instance (a fresh task-runner broker port each time). */
 	/** <userFolder>/.tmp: TMPDIR of the n8n processes. */
 	get tmpDir(): string {
 		return join(this.userFolder, '.tmp');
 	}
 
+	/** The environment of an n8n command of this instance (a fresh task-runner broker port each time). */
 	async env(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
 		await mkdir(this.tmpDir, { recursive: true });
 		const env: NodeJS.ProcessEnv = {};

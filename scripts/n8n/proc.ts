@@ -209,6 +209,25 @@ export async function run(command: string, args: string[], options: RunOptions =
 	});
 }
 
+/**
+ * Polls `isReady` until it holds. Throws with the child's last output when it ends first, or when it is not ready
+ * within `timeoutMs` (then it is stopped).
+ */
+export async function waitUntilReady(what: string, child: ChildProcess, output: () => string, isReady: () => boolean | Promise<boolean>, timeoutMs = 180_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(`${what} ended before it was ready (exit code ${child.exitCode} signal ${child.signalCode}):\n${tail(output(), 30)}`);
+		}
+		if (Date.now() > deadline) {
+			await stopChild(child, 3000);
+			throw new Error(`${what} was not ready after ${timeoutMs} ms:\n${tail(output(), 30)}`);
+		}
+		if (await isReady()) return;
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
 /** Calls `onLine` with each line a child prints on stdout or stderr, secrets masked. */
 export function onOutputLines(child: ChildProcess, onLine: (line: string) => void): void {
 	for (const stream of [child.stdout, child.stderr]) {

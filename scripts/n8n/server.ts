@@ -1,13 +1,13 @@
 /**
- * `n8n start` of an N8nInstance, and a small client for its REST API (owner setup / login with the session cookie,
+ * `n8n start` of an instance (N8nHost), and a small client for its REST API (owner setup / login with the session cookie,
  * node and credential type listings, icons, n8n's credential tester).
  */
 import { httpCall } from './http';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { N8nInstance } from './instance';
+import { answersOk, spawnN8n, type N8nHost } from './n8nProcess';
 import { freePort, isPortFree } from './ports';
-import { onOutputLines, redact, spawnTracked, stopChild } from './proc';
+import { redact, stopChild, waitUntilReady } from './proc';
 
 export interface StartServerOptions {
 	/** Default: a free port. */
@@ -38,54 +38,26 @@ export class N8nServer {
 		this.logs = logs;
 	}
 
-	static async start(instance: N8nInstance, options: StartServerOptions = {}): Promise<N8nServer> {
+	static async start(host: N8nHost, options: StartServerOptions = {}): Promise<N8nServer> {
 		const port = options.port ?? (await freePort());
 		if (!(await isPortFree(port, options.listenAddress === '0.0.0.0' ? '0.0.0.0' : '127.0.0.1'))) {
 			throw new Error(`port ${port} is already in use (another n8n?)`);
 		}
 		const started = Date.now();
-		const env = await instance.env({
+		const env = {
 			N8N_PORT: String(port),
 			N8N_LISTEN_ADDRESS: options.listenAddress ?? '127.0.0.1',
 			N8N_HOST: 'localhost',
 			N8N_EDITOR_BASE_URL: `http://localhost:${port}/`,
 			...options.env,
-		});
-		const child = spawnTracked(instance.runtime.nodeBin, [instance.runtime.n8nBin, 'start'], {
-			cwd: instance.userFolder,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		const logs: string[] = [];
-		onOutputLines(child, (line) => {
-			logs.push(line);
-			if (logs.length > 2000) logs.splice(0, logs.length - 2000);
-			options.onLog?.(line);
-		});
-
+		};
+		const spawned = await spawnN8n(host, ['start'], env, { keepLines: 2000, onLine: options.onLog });
 		const url = `http://127.0.0.1:${port}`;
-		const deadline = started + (options.readyTimeoutMs ?? 180_000);
-		let exited: string | undefined;
-		child.once('exit', (code, signal) => {
-			exited = `exit code ${code} signal ${signal}`;
-		});
-		for (;;) {
-			if (exited) throw new Error(`n8n start ended before it was ready (${exited}):\n${logs.slice(-30).join('\n')}`);
-			if (Date.now() > deadline) {
-				await stopChild(child, 3000);
-				throw new Error(`n8n start was not ready after ${options.readyTimeoutMs ?? 180_000} ms:\n${logs.slice(-30).join('\n')}`);
-			}
-			try {
-				// n8n answers /healthz/readiness once its database is migrated, and registers its REST routes after that
-				// (seconds later in 1.x, where a client that starts at once gets 404s): wait for both.
-				const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-				if (res.status === 200 && (await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) })).status === 200) break;
-			} catch {
-				/* not listening yet */
-			}
-			await new Promise((r) => setTimeout(r, 250));
-		}
-		return new N8nServer(child, port, Date.now() - started, logs);
+		// n8n answers /healthz/readiness once its database is migrated, and registers its REST routes after that
+		// (seconds later in 1.x, where a client that starts at once gets 404s): wait for both.
+		const ready = async () => (await answersOk(`${url}/healthz/readiness`)) && (await answersOk(`${url}/rest/settings`));
+		await waitUntilReady('n8n start', spawned.child, spawned.output, ready, options.readyTimeoutMs);
+		return new N8nServer(spawned.child, port, Date.now() - started, spawned.logs);
 	}
 
 	get pid(): number | undefined {

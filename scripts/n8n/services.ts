@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { freePort } from './ports';
 import { REPO_ROOT } from './runtime';
-import { run, spawnTracked, stopChild, tail } from './proc';
+import { run, spawnTracked, stopChild, tail, waitUntilReady } from './proc';
 
 export interface RunningService {
 	readonly port: number;
@@ -34,15 +34,6 @@ function postgresBinDir(): string {
 /** As root, the command runs as the `postgres` user. */
 function asPostgresUser(command: string, args: string[]): [string, string[]] {
 	return userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}):\n${tail(output())}`);
-		if (Date.now() > deadline) throw new Error(`${what} not ready after ${timeoutMs} ms:\n${tail(output())}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
 }
 
 function collect(child: ChildProcess): () => string {
@@ -73,7 +64,7 @@ export async function startPostgres(database = 'n8n'): Promise<RunningService & 
 	const child = spawnTracked(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	const output = collect(child);
 	const ready = async () => (await run(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], { timeoutMs: 10_000 })).code === 0;
-	await waitFor(ready, 'PostgreSQL', child, output);
+	await waitUntilReady('PostgreSQL', child, output, ready, 60_000);
 	const created = await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { timeoutMs: 30_000 });
 	if (created.code !== 0) throw new Error(`createdb failed:\n${tail(created.stdout + created.stderr)}`);
 	return {
@@ -103,7 +94,7 @@ export async function startRedis(): Promise<RunningService> {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const output = collect(child);
-	await waitFor(async () => /Ready to accept connections/.test(output()), 'Redis', child, output);
+	await waitUntilReady('Redis', child, output, () => /Ready to accept connections/.test(output()), 60_000);
 	return {
 		port,
 		async stop() {

@@ -1,49 +1,34 @@
 /**
- * `n8n worker` of an N8nInstance in queue mode: takes executions off the Redis queue, `concurrency` at a time.
+ * `n8n worker` of an instance (N8nHost) in queue mode: takes executions off the Redis queue, `concurrency` at a time.
  * Ready when it says so; which executions it ran is read from its log ("Worker started execution <id>").
  */
 import type { ChildProcess } from 'node:child_process';
 
-import type { N8nInstance } from './instance';
-import { onOutputLines, spawnTracked, stopChild } from './proc';
+import { spawnN8n, type N8nHost } from './n8nProcess';
+import { stopChild, waitUntilReady } from './proc';
 
 export class N8nWorker {
-	readonly logs: string[] = [];
-
-	/** Execution ids this worker started, in order. */
-	readonly startedExecutions: string[] = [];
-
 	private constructor(
 		readonly name: string,
 		private readonly child: ChildProcess,
+		readonly logs: string[],
+		/** Execution ids this worker started, in order. */
+		readonly startedExecutions: string[],
 	) {}
 
-	static async start(instance: N8nInstance, name: string, options: { concurrency: number; env: Record<string, string> }): Promise<N8nWorker> {
-		const env = await instance.env(options.env);
-		const child = spawnTracked(instance.runtime.nodeBin, [instance.runtime.n8nBin, 'worker', `--concurrency=${options.concurrency}`], {
-			cwd: instance.userFolder,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		const worker = new N8nWorker(name, child);
+	static async start(host: N8nHost, name: string, options: { concurrency: number; env: Record<string, string> }): Promise<N8nWorker> {
 		let ready = false;
-		onOutputLines(child, (line) => {
-			worker.logs.push(line);
-			if (worker.logs.length > 5000) worker.logs.splice(0, worker.logs.length - 5000);
-			if (line.includes('n8n worker is now ready')) ready = true;
-			const started = /Worker started execution (\S+)/.exec(line);
-			if (started) worker.startedExecutions.push(started[1]);
+		const startedExecutions: string[] = [];
+		const spawned = await spawnN8n(host, ['worker', `--concurrency=${options.concurrency}`], options.env, {
+			keepLines: 5000,
+			onLine: (line) => {
+				if (line.includes('n8n worker is now ready')) ready = true;
+				const started = /Worker started execution (\S+)/.exec(line);
+				if (started) startedExecutions.push(started[1]);
+			},
 		});
-		const deadline = Date.now() + 180_000;
-		while (!ready) {
-			if (child.exitCode !== null) throw new Error(`n8n worker ${name} exited (${child.exitCode}):\n${worker.logs.slice(-30).join('\n')}`);
-			if (Date.now() > deadline) {
-				await stopChild(child, 3000);
-				throw new Error(`n8n worker ${name} not ready after 180 s:\n${worker.logs.slice(-30).join('\n')}`);
-			}
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-		return worker;
+		await waitUntilReady(`n8n worker ${name}`, spawned.child, spawned.output, () => ready);
+		return new N8nWorker(name, spawned.child, spawned.logs, startedExecutions);
 	}
 
 	get running(): boolean {

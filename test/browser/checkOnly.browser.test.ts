@@ -4,55 +4,31 @@
  * workflow from the canvas writes nothing to the Stripe sandbox. Saves docs/images/check-only.png.
  * Run with `npm run test:browser` (or jest --testPathPattern test/browser/checkOnly after a build).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DEFAULT_OWNER, REPO_ROOT, provision, startEditorStack, type EditorStack } from '../../scripts/n8n';
-import { launchEditorBrowser, type EditorBrowser } from './browser';
-import { signIn } from './editor';
+import { IMAGES, useSignedInEditor } from './signedInEditor';
 
 jest.setTimeout(10 * 60_000);
 
 const WORKFLOW_ID = 'exCheckOnlyCrm01';
 const NODE = 'Credit customer balance';
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
 
-let stack: EditorStack | undefined;
-let ui: EditorBrowser | undefined;
-
-function page() {
-	if (!ui) throw new Error('the browser did not start');
-	return ui.page;
-}
-
-beforeAll(async () => {
-	mkdirSync(IMAGES, { recursive: true });
-	stack = await startEditorStack({ runtime: await provision(), owner: DEFAULT_OWNER, credentialName: 'Stripe sandbox' });
-	ui = await launchEditorBrowser();
-	await signIn(ui.page, stack.editorUrl, DEFAULT_OWNER);
-});
-
-afterAll(async () => {
-	try {
-		await ui?.browser.close();
-	} finally {
-		await stack?.stop();
-	}
-});
+const { stack, ui } = useSignedInEditor();
+const page = () => ui().page;
 
 it('the canvas says "Check only, sends nothing"; the panel shows the control; a run from the canvas writes nothing', async () => {
-	await page().goto(`${stack!.editorUrl}/workflow/${WORKFLOW_ID}`);
+	await page().goto(`${stack().editorUrl}/workflow/${WORKFLOW_ID}`);
 	const node = page().getByTestId('canvas-node').filter({ hasText: NODE });
 	await node.waitFor();
 	await expect(node.innerText()).resolves.toMatch(/Check only, sends nothing: Credit customer balance/);
 
-	const posts = () => stack!.sandbox.requests.filter((request) => request.method === 'POST').length;
+	const posts = () => stack().sandbox.requests.filter((request) => request.method === 'POST').length;
 	const postsBefore = posts();
-	const transactionsBefore = stack!.sandbox.transactions().length;
+	const transactionsBefore = stack().sandbox.transactions().length;
 	await page().getByTestId('execute-workflow-button').click();
 	await node.getByTestId('canvas-node-status-success').waitFor();
 	expect(posts()).toBe(postsBefore);
-	expect(stack!.sandbox.transactions().length).toBe(transactionsBefore);
+	expect(stack().sandbox.transactions().length).toBe(transactionsBefore);
 
 	await node.dblclick();
 	const ndv = page().getByTestId('ndv');

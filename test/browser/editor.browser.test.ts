@@ -4,28 +4,22 @@
  * The steps run in order on one page, as a person would go through them. Screenshots for the README are written to
  * docs/images/. Run with `npm run test:browser` (installs chromium, builds, provisions n8n).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DEFAULT_OWNER, NODE_TYPE, REPO_ROOT, otherExampleWorkflows, provision, startEditorStack, type EditorStack } from '../../scripts/n8n';
-import { launchEditorBrowser, type EditorBrowser } from './browser';
+import { NODE_TYPE, REPO_ROOT, otherExampleWorkflows } from '../../scripts/n8n';
 import { CredentialDialog } from './credentialDialog';
-import { choose, fieldLabels, loadedIcon, openNewWorkflow, optionsOf, outputJson, pickAction, searchNodeCreator, setText, signIn } from './editor';
+import { choose, fieldLabels, loadedIcon, openNewWorkflow, optionsOf, outputJson, pickAction, searchNodeCreator, setText } from './editor';
+import { IMAGES, useSignedInEditor } from './signedInEditor';
 
 jest.setTimeout(10 * 60_000);
 
 const NODE = 'Stripe Customer Balance';
 const ACME_GMBH = 'cus_DemoAcmeGmbH01';
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
 const homepage = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { homepage: string }).homepage;
 
-let stack: EditorStack | undefined;
-let ui: EditorBrowser | undefined;
-
-function page() {
-	if (!ui) throw new Error('the browser did not start');
-	return ui.page;
-}
+const { stack, ui } = useSignedInEditor();
+const page = () => ui().page;
 
 /**
  * Saves docs/images/<name>.png, without n8n's passing notifications ("Credential saved", …) or a hovered button, once
@@ -38,29 +32,14 @@ async function screenshot(name: string, what: 'page' | 'panel'): Promise<void> {
 	await target.screenshot({ path: join(IMAGES, `${name}.png`), animations: 'disabled', style: '.el-notification { display: none !important; }' });
 }
 
-beforeAll(async () => {
-	mkdirSync(IMAGES, { recursive: true });
-	stack = await startEditorStack({ runtime: await provision(), owner: DEFAULT_OWNER, credentialName: 'Stripe sandbox' });
-	ui = await launchEditorBrowser();
-	await signIn(ui.page, stack.editorUrl, DEFAULT_OWNER);
-});
-
-afterAll(async () => {
-	try {
-		await ui?.browser.close();
-	} finally {
-		await stack?.stop();
-	}
-});
-
 it('the example workflow runs from its canvas: every node succeeds', async () => {
-	await page().goto(`${stack!.editorUrl}/workflow/${stack!.example.id}`);
+	await page().goto(`${stack().editorUrl}/workflow/${stack().example.id}`);
 	const nodes = page().getByTestId('canvas-node');
 	await nodes.filter({ hasText: 'Credit customer balance' }).waitFor();
 	await page().getByTestId('execute-workflow-button').click();
 	await nodes.filter({ hasText: 'Get customer balance' }).getByTestId('canvas-node-status-success').waitFor();
 	expect(await nodes.getByTestId('canvas-node-status-success').count()).toBe(await nodes.count());
-	expect(stack!.sandbox.transactions().length).toBe(4);
+	expect(stack().sandbox.transactions().length).toBe(4);
 	// the Execute workflow button goes back from its running state to its label after the run: wait for the label
 	await page().getByTestId('execute-workflow-button').filter({ hasText: /execute workflow/i }).waitFor();
 	// The label fades back in after the run: a picture only, so a pause (not a test condition) lets it finish.
@@ -72,7 +51,7 @@ it('the example workflow runs from its canvas: every node succeeds', async () =>
 it.each(otherExampleWorkflows().filter((workflow) => !workflow.nodes.some((node) => node.credentials?.openAiApi)).map((workflow) => [workflow.name, workflow] as const))(
 	'the recipe "%s" opens on the canvas with its sticky notes',
 	async (_name, workflow) => {
-		await page().goto(`${stack!.editorUrl}/workflow/${workflow.id}`);
+		await page().goto(`${stack().editorUrl}/workflow/${workflow.id}`);
 		const nodes = page().getByTestId('canvas-node');
 		await nodes.filter({ hasText: workflow.nodes.find((node) => node.type === NODE_TYPE)!.name }).first().waitFor();
 		for (const sticky of workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote')) {
@@ -86,7 +65,7 @@ it.each(otherExampleWorkflows().filter((workflow) => !workflow.nodes.some((node)
 );
 
 it('the node creator finds "Stripe Customer Balance", with its icon, and adds it', async () => {
-	await openNewWorkflow(page(), stack!.editorUrl);
+	await openNewWorkflow(page(), stack().editorUrl);
 	const entry = await searchNodeCreator(page(), NODE);
 	expect(await loadedIcon(entry)).toEqual({ src: expect.stringMatching(/\/icons\/n8n-nodes-stripe-customer-balance\/dist\/icons\/stripe\.svg$/), loaded: true });
 	await entry.click();
@@ -115,7 +94,7 @@ it('Get Many shows Return All, Limit and Filters; Get Balance only the customer 
 });
 
 it("the node's Docs link opens this package's README", async () => {
-	const [opened] = await Promise.all([ui!.context.waitForEvent('page'), page().getByTestId('ndv').getByRole('link', { name: 'Docs' }).click()]);
+	const [opened] = await Promise.all([ui().context.waitForEvent('page'), page().getByTestId('ndv').getByRole('link', { name: 'Docs' }).click()]);
 	await opened.waitForLoadState();
 	expect(opened.url().startsWith(homepage)).toBe(true);
 	await opened.close();
@@ -124,14 +103,14 @@ it("the node's Docs link opens this package's README", async () => {
 it('the credential dialog: a publishable key gets the node\'s own message, the sandbox key passes the test', async () => {
 	const dialog = await CredentialDialog.createNew(page());
 	await dialog.fill('secretKey', 'pk_test_51Abc0000000000000000000');
-	await dialog.fill('baseUrl', stack!.sandbox.url);
+	await dialog.fill('baseUrl', stack().sandbox.url);
 	await dialog.save();
 	expect(await dialog.failure()).toMatch(/The credential holds a publishable key \(pk_…\), which cannot change balances\. A Stripe key looks like sk_test_…/);
 	await screenshot('credential-publishable-key', 'page');
 	await dialog.test();
 	expect(await dialog.failure()).toMatch(/publishable key/);
 
-	await dialog.fill('secretKey', stack!.sandbox.secretKey);
+	await dialog.fill('secretKey', stack().sandbox.secretKey);
 	await dialog.save();
 	await dialog.waitClosed(); // n8n closes the dialog once a new credential's test passes
 	const reopened = await CredentialDialog.editSelected(page());
@@ -145,14 +124,14 @@ it('the customer picker, From List, finds the sandbox\'s customers matching "acm
 	await page().getByTestId('rlc-search').fill('acme');
 	const items = page().locator('[data-test-id="rlc-item"]:visible');
 	await items.filter({ hasText: 'Acme GmbH' }).waitFor();
-	const acme = stack!.customers.filter((customer) => /acme/i.test(`${customer.name} ${customer.email}`));
+	const acme = stack().customers.filter((customer) => /acme/i.test(`${customer.name} ${customer.email}`));
 	expect((await items.allInnerTexts()).sort()).toEqual(acme.map((c) => `${c.name} <${c.email}> (${c.id})`).sort());
 	await items.filter({ hasText: ACME_GMBH }).click();
 	await expect(page().getByTestId('rlc-input').inputValue()).resolves.toContain(ACME_GMBH);
 });
 
 it('Execute step with Credit the Customer, Amount 10 and Currency EUR: the output shows the credit, -1000 cents, and the ending balance', async () => {
-	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
+	const before = stack().sandbox.customer(ACME_GMBH)!.balance;
 	await setText(page(), 'amount', '10');
 	await setText(page(), 'currency', 'EUR');
 	await screenshot('node-panel', 'panel');
@@ -163,34 +142,34 @@ it('Execute step with Credit the Customer, Amount 10 and Currency EUR: the outpu
 	expect(json).toContain('"currency": "eur"');
 	expect(json).toContain(`"customer": "${ACME_GMBH}"`);
 	expect(json).toContain(`"ending_balance": ${before - 1000},`);
-	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1000);
+	expect(stack().sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1000);
 	await screenshot('node-output', 'panel');
 });
 
 it('Amount -12.50 with Credit the Customer shows the node\'s error, naming the field and saying why', async () => {
-	const sent = stack!.sandbox.transactions().length;
+	const sent = stack().sandbox.transactions().length;
 	await setText(page(), 'amount', '-12.50');
 	await page().getByTestId('node-execute-button').click();
 	const message = page().getByTestId('node-error-message');
 	await message.waitFor();
 	expect(await message.innerText()).toMatch(/^Invalid Amount in item 0: is negative \(-12\.5\) while Direction is "Credit the Customer"/);
 	expect(await page().getByTestId('node-error-description').innerText()).toMatch(/choose Direction: Signed Amount/);
-	expect(stack!.sandbox.transactions().length).toBe(sent);
+	expect(stack().sandbox.transactions().length).toBe(sent);
 	await screenshot('node-error', 'panel');
 });
 
 it('in dark mode the editor serves the dark icon', async () => {
 	await page().emulateMedia({ colorScheme: 'dark' });
-	await openNewWorkflow(page(), stack!.editorUrl);
+	await openNewWorkflow(page(), stack().editorUrl);
 	const entry = await searchNodeCreator(page(), NODE);
 	expect(await loadedIcon(entry)).toEqual({ src: expect.stringMatching(/\/dist\/icons\/stripe\.dark\.svg$/), loaded: true });
 });
 
 it('Customer By Email: an email in other letter case finds the customer; the output shows the credit', async () => {
-	const acme = stack!.customers.find((customer) => customer.id === ACME_GMBH)!;
-	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
+	const acme = stack().customers.find((customer) => customer.id === ACME_GMBH)!;
+	const before = stack().sandbox.customer(ACME_GMBH)!.balance;
 	await page().emulateMedia({ colorScheme: 'light' });
-	await openNewWorkflow(page(), stack!.editorUrl);
+	await openNewWorkflow(page(), stack().editorUrl);
 	await (await searchNodeCreator(page(), NODE)).click();
 	await pickAction(page(), 'Create a customer balance transaction');
 	await page().getByTestId('rlc-mode-selector').click();
@@ -204,13 +183,13 @@ it('Customer By Email: an email in other letter case finds the customer; the out
 	const json = await outputJson(page());
 	expect(json).toContain(`"customer": "${ACME_GMBH}"`);
 	expect(json).toContain('"amount": -500,');
-	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 500);
+	expect(stack().sandbox.customer(ACME_GMBH)!.balance).toBe(before - 500);
 	await screenshot('by-email', 'panel');
 });
 
 it('a new node opens at version 2: Credit or Debit above Amount, a hint with the unit and direction, the idempotency notice', async () => {
 	await page().emulateMedia({ colorScheme: 'light' });
-	await openNewWorkflow(page(), stack!.editorUrl);
+	await openNewWorkflow(page(), stack().editorUrl);
 	await (await searchNodeCreator(page(), NODE)).click();
 	await pickAction(page(), 'Create a customer balance transaction');
 	const ndv = page().getByTestId('ndv');
@@ -230,16 +209,16 @@ it('a new node opens at version 2: Credit or Debit above Amount, a hint with the
 	await page().locator('[data-test-id="rlc-item"]:visible').filter({ hasText: ACME_GMBH }).click();
 	await setText(page(), 'amount', '10');
 	await setText(page(), 'currency', 'EUR');
-	const before = stack!.sandbox.customer(ACME_GMBH)!.balance;
+	const before = stack().sandbox.customer(ACME_GMBH)!.balance;
 	await page().getByTestId('node-execute-button').click();
 	expect(await outputJson(page())).toContain('"amount": -1000, "direction": "credit",');
-	expect(stack!.sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1000);
+	expect(stack().sandbox.customer(ACME_GMBH)!.balance).toBe(before - 1000);
 	await screenshot('create-v2', 'panel');
 });
 
 it('the node creator finds "Stripe Customer Balance Trigger" for a new workflow; its panel says what publishing does', async () => {
 	await page().emulateMedia({ colorScheme: 'light' });
-	await openNewWorkflow(page(), stack!.editorUrl);
+	await openNewWorkflow(page(), stack().editorUrl);
 	// The trigger panel lists the package's nodes under one name, "Stripe Customer Balance", with the trigger's description.
 	const entry = await searchNodeCreator(page(), 'Stripe Customer Balance');
 	await expect(entry.getByTestId('node-creator-item-description').innerText()).resolves.toMatch(/^Starts the workflow when a Stripe customer's balance changes/);

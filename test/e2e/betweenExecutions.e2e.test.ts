@@ -6,24 +6,16 @@
  *
  * How long the burst takes, against n8n's own time for the same executions, is measured by `npm run bench`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import {
 	BURST_PATH,
-	N8nInstance,
 	WorkflowBuilder,
 	burstRequests,
 	burstWorkflow,
 	codeNode,
-	packPackage,
 	postWebhook,
-	provision,
 	publishWebhookWorkflows,
-	registerSecret,
 	stripe,
-	stripeCredential,
 	stripeNode,
 	webhookBurst,
 	webhookNode,
@@ -31,7 +23,7 @@ import {
 	type N8nServer,
 	type WorkflowJson,
 } from '../../scripts/n8n';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(15 * 60_000);
 
@@ -41,11 +33,8 @@ const RETRY_PATH = 'crm-batch-credit';
 const FIRST_DESCRIPTION = 'Referral credit';
 const CHANGED_DESCRIPTION = 'Referral credit (corrected)';
 
-let sandbox: Sandbox;
-let n8n: N8nInstance;
 let server: N8nServer;
 let api: N8nRestClient;
-let workDir: string;
 
 /** Webhook with a batch of credits -> one item per credit -> Stripe (stop on error, no retries inside the node). */
 function batchWorkflow(): WorkflowJson {
@@ -68,48 +57,38 @@ function batchWorkflow(): WorkflowJson {
 		.build();
 }
 
-beforeAll(async () => {
-	const runtime = await provision();
-	sandbox = await startSandbox({ host: '127.0.0.1', faults: { rateLimitPerSecond: 25, lockTimeouts: true } });
-	registerSecret(sandbox.secretKey);
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-between-'));
-	const packed = await packPackage(workDir);
-	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
-	await n8n.installTarball(packed.tarball);
-	await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
-	await n8n.importWorkflows([burstWorkflow(credential), batchWorkflow()]);
-	server = await n8n.start();
-	api = await publishWebhookWorkflows(server, [burstWorkflow(credential), batchWorkflow()]);
+const e2e = useRealN8n({
+	sandbox: { faults: { rateLimitPerSecond: 25, lockTimeouts: true } },
+	credentials: [credential],
+	workflows: () => [burstWorkflow(credential), batchWorkflow()],
 });
 
-afterAll(async () => {
-	await server?.stop();
-	await n8n?.dispose();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
+beforeAll(async () => {
+	server = await e2e.n8n.start();
+	api = await publishWebhookWorkflows(server, [burstWorkflow(credential), batchWorkflow()]);
 });
 
 describe('a burst of webhook executions (one per CRM record) shares the account and the customer', () => {
 	it('150 executions at once, 30 of them for one customer: none fails, each credit once, every 429 waited out', async () => {
-		const many = Array.from({ length: 120 }, (_, index) => sandbox.createCustomer({ name: `Referrer ${index}` }).id);
-		const loyal = sandbox.createCustomer({ name: 'Loyal customer' }).id;
+		const many = Array.from({ length: 120 }, (_, index) => e2e.sandbox.createCustomer({ name: `Referrer ${index}` }).id);
+		const loyal = e2e.sandbox.createCustomer({ name: 'Loyal customer' }).id;
 		const requests = burstRequests(many, loyal, 30);
-		const statsBefore = { ...sandbox.stats };
+		const statsBefore = { ...e2e.sandbox.stats };
 
 		const burst = await webhookBurst(server.url, BURST_PATH, requests);
 
 		expect(burst.replies.filter((reply) => reply.status !== 200)).toEqual([]);
 		expect(burst.replies.map((reply) => (reply.body as { object?: string }).object)).toEqual(Array(150).fill('customer_balance_transaction'));
 		for (const [index, customer] of many.entries()) {
-			expect(sandbox.transactions(customer).map((transaction) => transaction.amount)).toEqual([-(100 + index)]);
+			expect(e2e.sandbox.transactions(customer).map((transaction) => transaction.amount)).toEqual([-(100 + index)]);
 		}
-		expect(sandbox.transactions(loyal)).toHaveLength(30);
-		expect(sandbox.customer(loyal)?.balance).toBe(-30);
+		expect(e2e.sandbox.transactions(loyal)).toHaveLength(30);
+		expect(e2e.sandbox.customer(loyal)?.balance).toBe(-30);
 		// Writes to the customer go one at a time across executions (the process-wide customer lock), so Stripe never
 		// refuses one as concurrent. Its rate_limit 429s depend on the machine's load: they are waited out (every
 		// execution succeeded above), and `npm run bench` (f) reports how many came.
-		expect(sandbox.stats.lockTimeouts - statsBefore.lockTimeouts).toBe(0);
-		process.stdout.write(`burst: ${sandbox.stats.rateLimited - statsBefore.rateLimited} rate_limit 429s waited out\n`);
+		expect(e2e.sandbox.stats.lockTimeouts - statsBefore.lockTimeouts).toBe(0);
+		process.stdout.write(`burst: ${e2e.sandbox.stats.rateLimited - statsBefore.rateLimited} rate_limit 429s waited out\n`);
 		const workflowId = burstWorkflow(credential).id;
 		expect(await api.countExecutions(workflowId)).toBe(150);
 		expect(await api.countExecutions(workflowId, 'success')).toBe(150);
@@ -119,8 +98,8 @@ describe('a burst of webhook executions (one per CRM record) shares the account 
 describe("n8n's Retry of an execution that failed part way never credits twice", () => {
 	/** 30 new customers; the write for the 21st (item 20) fails once, with an error Stripe says not to retry. */
 	async function failedBatch(): Promise<{ customers: string[]; executionId: string }> {
-		const customers = Array.from({ length: 30 }, (_, index) => sandbox.createCustomer({ name: `Batch customer ${index}` }).id);
-		sandbox.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: customers[20] }] });
+		const customers = Array.from({ length: 30 }, (_, index) => e2e.sandbox.createCustomer({ name: `Batch customer ${index}` }).id);
+		e2e.sandbox.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: customers[20] }] });
 		const reply = await postWebhook(server.url, RETRY_PATH, {
 			credits: customers.map((customerId, index) => ({ customerId, amount: -(index + 1) })),
 		});
@@ -128,7 +107,7 @@ describe("n8n's Retry of an execution that failed part way never credits twice",
 		// n8n answers the webhook before it has stored the execution's end: wait for the stored status.
 		const latest = await settledNewest(RETRY_WORKFLOW_ID);
 		expect(latest.status).toBe('error');
-		expect(customers.filter((customer) => sandbox.transactions(customer).length === 0)).toEqual([customers[20]]);
+		expect(customers.filter((customer) => e2e.sandbox.transactions(customer).length === 0)).toEqual([customers[20]]);
 		return { customers, executionId: latest.id };
 	}
 
@@ -142,7 +121,7 @@ describe("n8n's Retry of an execution that failed part way never credits twice",
 		}
 	}
 
-	const creditsOf = (customers: string[]) => customers.map((customer) => sandbox.transactions(customer));
+	const creditsOf = (customers: string[]) => customers.map((customer) => e2e.sandbox.transactions(customer));
 
 	it('Retry with the original workflow: 30 transactions for 30 items', async () => {
 		const { customers, executionId } = await failedBatch();

@@ -4,29 +4,20 @@
  * Find by email and by a metadata query. The built package is packed and installed as n8n's installer does it, and
  * runs with `n8n execute` against the local sandbox served by this jest process.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import {
-	N8nInstance,
 	WorkflowBuilder,
 	customerLocator,
 	itemsNode,
 	manualTrigger,
 	nodeItems,
 	nodeJson,
-	packPackage,
 	pairedIndexes,
-	provision,
-	registerSecret,
 	stripe,
-	stripeCredential,
 	stripeNode,
 	type ExecuteResult,
 	type WorkflowJson,
 } from '../../scripts/n8n';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(10 * 60_000);
 
@@ -34,9 +25,6 @@ const CREDIT_WORKFLOW_ID = 'e2eCreditByEmail1';
 const FIND_WORKFLOW_ID = 'e2eFindCustomer01';
 const credential = { id: 'e2eStripeByEmail', name: 'Stripe sandbox (by email)' };
 
-let sandbox: Sandbox;
-let n8n: N8nInstance;
-let workDir: string;
 let customers: { jane: string; bob: string; sharedOld: string; sharedNew: string; gone: string };
 
 /** HubSpot's contacts as its node outputs them: the email under properties, the CRM id on the record. */
@@ -93,37 +81,26 @@ function findWorkflow(): WorkflowJson {
 	return wf.build();
 }
 
-beforeAll(async () => {
-	const runtime = await provision();
-	sandbox = await startSandbox({ host: '127.0.0.1' });
-	registerSecret(sandbox.secretKey);
-	customers = {
-		jane: sandbox.createCustomer({ email: 'jane@acme.example', name: 'Jane' }).id,
-		bob: sandbox.createCustomer({ email: 'bob@globex.example', name: 'Bob', metadata: { crm_id: '0012345' } }).id,
-		sharedOld: sandbox.createCustomer({ email: 'shared@hooli.example' }).id,
-		sharedNew: sandbox.createCustomer({ email: 'Shared@Hooli.example' }).id,
-		gone: sandbox.createCustomer({ email: 'gone@acme.example' }).id,
-	};
-	sandbox.deleteCustomer(customers.gone);
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-e2e-email-'));
-	const packed = await packPackage(workDir);
-	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
-	await n8n.installTarball(packed.tarball);
-	await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
-	await n8n.importWorkflows([creditWorkflow(), findWorkflow()]);
-});
-
-afterAll(async () => {
-	await n8n?.dispose();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
+const e2e = useRealN8n({
+	prepare: (sandbox) => {
+		customers = {
+			jane: sandbox.createCustomer({ email: 'jane@acme.example', name: 'Jane' }).id,
+			bob: sandbox.createCustomer({ email: 'bob@globex.example', name: 'Bob', metadata: { crm_id: '0012345' } }).id,
+			sharedOld: sandbox.createCustomer({ email: 'shared@hooli.example' }).id,
+			sharedNew: sandbox.createCustomer({ email: 'Shared@Hooli.example' }).id,
+			gone: sandbox.createCustomer({ email: 'gone@acme.example' }).id,
+		};
+		sandbox.deleteCustomer(customers.gone);
+	},
+	credentials: [credential],
+	workflows: () => [creditWorkflow(), findWorkflow()],
 });
 
 describe('a HubSpot export credited by email, On Error: Continue', () => {
 	let result: ExecuteResult;
 
 	beforeAll(async () => {
-		result = await n8n.executeOk(CREDIT_WORKFLOW_ID);
+		result = await e2e.n8n.executeOk(CREDIT_WORKFLOW_ID);
 	});
 
 	it('gives one item per contact, each paired with its contact', () => {
@@ -135,8 +112,8 @@ describe('a HubSpot export credited by email, On Error: Continue', () => {
 		const out = nodeJson(result.run, 'Goodwill credit');
 		expect(out[0]).toMatchObject({ object: 'customer_balance_transaction', customer: customers.jane, amount: -1000, currency: 'eur' });
 		expect(out[1]).toMatchObject({ object: 'customer_balance_transaction', customer: customers.bob, amount: -1000 });
-		expect(sandbox.transactions(customers.jane).map((transaction) => transaction.amount)).toEqual([-1000]);
-		expect(sandbox.transactions(customers.bob).map((transaction) => transaction.amount)).toEqual([-1000]);
+		expect(e2e.sandbox.transactions(customers.jane).map((transaction) => transaction.amount)).toEqual([-1000]);
+		expect(e2e.sandbox.transactions(customers.bob).map((transaction) => transaction.amount)).toEqual([-1000]);
 	});
 
 	it('fails the unknown, the ambiguous and the deleted contact, naming the email and item, with nothing sent for them', () => {
@@ -146,10 +123,10 @@ describe('a HubSpot export credited by email, On Error: Continue', () => {
 		expect(String(out[3].error)).toContain(customers.sharedOld);
 		expect(String(out[3].error)).toContain(customers.sharedNew);
 		expect(out[4]).toMatchObject({ error: 'No Stripe customer has the email gone@acme.example (Customer, item 4)' });
-		const written = sandbox.requests.filter((request) => request.method === 'POST').map((request) => request.path);
+		const written = e2e.sandbox.requests.filter((request) => request.method === 'POST').map((request) => request.path);
 		expect(written).toEqual([`/v1/customers/${customers.jane}/balance_transactions`, `/v1/customers/${customers.bob}/balance_transactions`]);
-		expect(sandbox.transactions(customers.sharedOld)).toHaveLength(0);
-		expect(sandbox.transactions(customers.sharedNew)).toHaveLength(0);
+		expect(e2e.sandbox.transactions(customers.sharedOld)).toHaveLength(0);
+		expect(e2e.sandbox.transactions(customers.sharedNew)).toHaveLength(0);
 	});
 });
 
@@ -157,7 +134,7 @@ describe('Customer > Find', () => {
 	let result: ExecuteResult;
 
 	beforeAll(async () => {
-		result = await n8n.executeOk(FIND_WORKFLOW_ID);
+		result = await e2e.n8n.executeOk(FIND_WORKFLOW_ID);
 	});
 
 	it('by email: the customer with its balance, paired with its item; an unknown email gives no item', () => {

@@ -3,28 +3,19 @@
  * batch by id and by email, checked at node versions 2 and 1, sends no write to the sandbox; the same workflow with
  * Check Only off then sends, item by item, the requests the check showed (Idempotency Keys from the data), each once.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import {
-	N8nInstance,
 	WorkflowBuilder,
 	customerLocator,
 	itemsNode,
 	manualTrigger,
 	nodeItems,
 	nodeJson,
-	packPackage,
 	pairedIndexes,
-	provision,
-	registerSecret,
 	stripe,
-	stripeCredential,
 	stripeNode,
 	type WorkflowJson,
 } from '../../scripts/n8n';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(15 * 60_000);
 
@@ -32,9 +23,6 @@ const CHECK_ID = 'e2eCheckOnlyRun1';
 const REAL_ID = 'e2eCheckOnlyReal1';
 const credential = { id: 'e2eStripeCheckOnly', name: 'Stripe sandbox (check only)' };
 
-let sandbox: Sandbox;
-let n8n: N8nInstance;
-let workDir: string;
 let acme: string;
 let globex: string;
 /** The version-1 branch's customer: its own, so the two branches' balances never depend on which runs first. */
@@ -77,34 +65,23 @@ function workflow(id: string, checkOnly: boolean): WorkflowJson {
 	return wf.build();
 }
 
-const writes = () => sandbox.requests.filter((request) => request.method === 'POST');
+const writes = () => e2e.sandbox.requests.filter((request) => request.method === 'POST');
 
-beforeAll(async () => {
-	const runtime = await provision();
-	sandbox = await startSandbox({ host: '127.0.0.1' });
-	registerSecret(sandbox.secretKey);
-	acme = sandbox.createCustomer({ email: 'billing@acme.example', name: 'Acme GmbH', currency: 'eur', balance: -500 }).id;
-	globex = sandbox.createCustomer({ email: 'ap@globex.example', name: 'Globex SA' }).id;
-	initech = sandbox.createCustomer({ email: 'finance@initech.example', name: 'Initech BV' }).id;
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-e2e-check-'));
-	const packed = await packPackage(workDir);
-	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
-	await n8n.installTarball(packed.tarball);
-	await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
-	await n8n.importWorkflows([workflow(CHECK_ID, true), workflow(REAL_ID, false)]);
-});
-
-afterAll(async () => {
-	await n8n?.dispose();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
+const e2e = useRealN8n({
+	prepare: (sandbox) => {
+		acme = sandbox.createCustomer({ email: 'billing@acme.example', name: 'Acme GmbH', currency: 'eur', balance: -500 }).id;
+		globex = sandbox.createCustomer({ email: 'ap@globex.example', name: 'Globex SA' }).id;
+		initech = sandbox.createCustomer({ email: 'finance@initech.example', name: 'Initech BV' }).id;
+	},
+	credentials: [credential],
+	workflows: () => [workflow(CHECK_ID, true), workflow(REAL_ID, false)],
 });
 
 it('check only sends no write and shows each request; the real run then sends exactly those, each credit once', async () => {
-	const { run: checked } = await n8n.executeOk(CHECK_ID);
+	const { run: checked } = await e2e.n8n.executeOk(CHECK_ID);
 	expect(writes()).toEqual([]);
-	expect(sandbox.transactions()).toHaveLength(0);
-	expect(sandbox.customer(acme)?.balance).toBe(-500);
+	expect(e2e.sandbox.transactions()).toHaveLength(0);
+	expect(e2e.sandbox.customer(acme)?.balance).toBe(-500);
 
 	const v2 = nodeJson(checked, 'Credit (v2)');
 	expect(v2.map((item) => item.checkOnly)).toEqual([true, true, true, undefined]);
@@ -128,13 +105,13 @@ it('check only sends no write and shows each request; the real run then sends ex
 	const v1 = nodeJson(checked, 'Credit (v1)');
 	expect(v1).toEqual([expect.objectContaining({ checkOnly: true, path: `/v1/customers/${initech}/balance_transactions`, body: 'amount=-1250&currency=eur&description=Goodwill', idempotencyKey: 'crm-v1-CRM-1' })]);
 
-	const { run: real } = await n8n.executeOk(REAL_ID);
+	const { run: real } = await e2e.n8n.executeOk(REAL_ID);
 	const plans = [...v2.slice(0, 3), ...v1];
 	const sent = writes().map((request) => ({ path: request.path, body: request.rawBody, key: request.headers['idempotency-key'] }));
 	expect([...sent].sort((a, b) => String(a.key).localeCompare(String(b.key)))).toEqual(
 		plans.map((plan) => ({ path: plan.path, body: plan.body, key: plan.idempotencyKey })).sort((a, b) => String(a.key).localeCompare(String(b.key))),
 	);
-	expect(sandbox.transactions()).toHaveLength(4);
+	expect(e2e.sandbox.transactions()).toHaveLength(4);
 	expect(nodeJson(real, 'Credit (v2)').slice(0, 3).map((item) => item.ending_balance)).toEqual(v2.slice(0, 3).map((plan) => plan.balanceAfter));
 	expect(String(nodeJson(real, 'Credit (v2)')[3].error)).toBe(String(v2[3].error));
 });

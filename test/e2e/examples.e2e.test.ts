@@ -23,22 +23,16 @@
  * pointed there; only the model's answers are scripted.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 import {
 	EXAMPLE_CREDENTIAL,
-	N8nInstance,
 	REPO_ROOT,
 	TRIGGER_NODE_TYPE,
 	freePort,
 	nodeJson,
-	packPackage,
 	postWebhook,
-	provision,
 	publishWebhookWorkflows,
-	stripeCredential,
 	waitForWebhook,
 	type ListedExecution,
 	type N8nRestClient,
@@ -47,8 +41,8 @@ import {
 	type WorkflowJson,
 	type WorkflowNode,
 } from '../../scripts/n8n';
-import { startSandbox, type Sandbox } from '../sandbox';
 import { HookRecorder } from '../shared/hookRecorder';
+import { useRealN8n } from '../shared/realN8n';
 import { startScriptedChatModel, type ChatStep, type ScriptedChatModel } from './scriptedChatModel';
 
 jest.setTimeout(15 * 60_000);
@@ -127,46 +121,35 @@ function withChatHookAt(workflow: WorkflowJson, url: string): WorkflowJson {
 const examples = exampleNames.filter((name) => expectationNames.includes(name)).map(loadExample);
 const byTrigger = (trigger: string): Example[] => examples.filter((example) => example.expectation.run.trigger === trigger);
 
-let sandbox: Sandbox;
 let chatModel: ScriptedChatModel;
 let chatHook: HookRecorder;
-let n8n: N8nInstance;
-let workDir: string;
 
-beforeAll(async () => {
-	const runtime = await provision();
-	workDir = await mkdtemp(join(tmpdir(), 'n8n-examples-e2e-'));
-	sandbox = await startSandbox();
-	chatModel = await startScriptedChatModel();
-	chatHook = await HookRecorder.start();
-	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
-	await n8n.installTarball((await packPackage(workDir)).tarball);
-	await n8n.importCredentials([
-		stripeCredential({ ...EXAMPLE_CREDENTIAL, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
-		{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted-model', url: chatModel.url } },
-	]);
-	await n8n.importWorkflows(examples.map((example) => withChatHookAt(withScheduleAsManualTrigger(example.workflow), chatHook.url)));
+const e2e = useRealN8n({
+	prepare: async () => {
+		chatModel = await startScriptedChatModel();
+		chatHook = await HookRecorder.start();
+	},
+	credentials: [EXAMPLE_CREDENTIAL],
+	otherCredentials: () => [{ ...OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: 'sk-scripted-model', url: chatModel.url } }],
+	workflows: () => examples.map((example) => withChatHookAt(withScheduleAsManualTrigger(example.workflow), chatHook.url)),
 });
 
 afterAll(async () => {
-	await n8n?.dispose();
 	await chatModel?.close();
 	await chatHook?.close();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 function prepareSandbox(example: Example): void {
-	sandbox.reset();
+	e2e.sandbox.reset();
 	chatHook.clear();
-	for (const customer of example.expectation.customers) sandbox.createCustomer(customer);
+	for (const customer of example.expectation.customers) e2e.sandbox.createCustomer(customer);
 	chatModel.play(example.expectation.chatModel ?? []);
 }
 
 function expectMoney(example: Example): void {
 	const { balances, transactions } = example.expectation.expect;
-	for (const [customer, balance] of Object.entries(balances)) expect({ customer, balance: sandbox.customer(customer)?.balance }).toEqual({ customer, balance });
-	expect(sandbox.transactions()).toHaveLength(transactions);
+	for (const [customer, balance] of Object.entries(balances)) expect({ customer, balance: e2e.sandbox.customer(customer)?.balance }).toEqual({ customer, balance });
+	expect(e2e.sandbox.transactions()).toHaveLength(transactions);
 }
 
 function toolResults(): string[] {
@@ -182,7 +165,7 @@ describe.each(['manual', 'schedule'])('examples started by a %s trigger', (trigg
 	if (cases.length === 0) return test.todo(`no ${trigger} example yet`);
 	test.each(cases.map((example) => [example.name, example] as const))('%s', async (_name, example) => {
 		prepareSandbox(example);
-		const { run } = await n8n.executeOk(example.workflow.id);
+		const { run } = await e2e.n8n.executeOk(example.workflow.id);
 		for (const [node, items] of Object.entries(example.expectation.expect.nodes ?? {})) {
 			const output = nodeJson(run, node);
 			expect({ node, items: output.length }).toEqual({ node, items: items.length });
@@ -200,7 +183,7 @@ describe('examples started by a webhook, published in n8n start', () => {
 	let server: N8nServer;
 	beforeAll(async () => {
 		if (cases.length === 0) return;
-		server = await n8n.start();
+		server = await e2e.n8n.start();
 		await publishWebhookWorkflows(server, cases.map((example) => example.workflow));
 	});
 	afterAll(async () => await server?.stop());
@@ -225,7 +208,7 @@ describe('examples started by the balance trigger, published in n8n start', () =
 		if (cases.length === 0) return;
 		const port = await freePort();
 		// WEBHOOK_URL: the address n8n gives Stripe (the sandbox) for the trigger's endpoint.
-		server = await n8n.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
+		server = await e2e.n8n.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
 		api = server.client();
 		await api.ensureOwner();
 	});
@@ -237,10 +220,10 @@ describe('examples started by the balance trigger, published in n8n start', () =
 		const trigger = example.workflow.nodes.find((node) => node.type === TRIGGER_NODE_TYPE)!;
 		await api.publishWorkflow(example.workflow.id);
 		await waitForWebhook(server.url, `${trigger.webhookId}/webhook`);
-		for (const change of run.changes) sandbox.createTransaction(change.customer, { amount: change.amount, currency: change.currency });
-		await sandbox.settleDeliveries();
-		const events = sandbox.events();
-		for (const index of run.deliverAgain ?? []) await sandbox.redeliver(events[index].id);
+		for (const change of run.changes) e2e.sandbox.createTransaction(change.customer, { amount: change.amount, currency: change.currency });
+		await e2e.sandbox.settleDeliveries();
+		const events = e2e.sandbox.events();
+		for (const index of run.deliverAgain ?? []) await e2e.sandbox.redeliver(events[index].id);
 
 		const { executions = 0, chatMessages = [] } = example.expectation.expect;
 		const finished = await settledExecutions(api, example.workflow.id, executions);

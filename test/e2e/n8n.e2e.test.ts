@@ -10,15 +10,13 @@
  * import credentials, import workflows, 4 executions, 1 server start.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
 	CREDENTIAL_TYPE,
 	N8N_MAJOR,
 	N8N_VERSION,
-	N8nInstance,
 	NODE_TYPE,
 	PACKAGE_NAME,
 	TRIGGER_NODE_TYPE,
@@ -28,23 +26,17 @@ import {
 	manualTrigger,
 	nodeItems,
 	nodeJson,
-	packPackage,
 	pairedIndexes,
-	provision,
-	registerSecret,
 	stripe,
-	stripeCredential,
 	stripeNode,
 	summarizeRun,
 	type ExecuteResult,
-	type InstalledPackage,
 	type N8nRestClient,
 	type N8nServer,
-	type PackedPackage,
 	type WorkflowJson,
 } from '../../scripts/n8n';
 import { EXAMPLE_CREDENTIAL, creditInSmallestUnit, loadExampleWorkflow, readCrmRows } from '../../scripts/n8n/example';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(15 * 60_000);
 
@@ -62,11 +54,6 @@ interface Row {
 	orderId: string;
 }
 
-let sandbox: Sandbox;
-let n8n: N8nInstance;
-let workDir: string;
-let packed: PackedPackage;
-let installed: InstalledPackage;
 let rows: Row[];
 let customers: { acme: string; globex: string; initech: string; hooli: string };
 let connectedCustomer: string;
@@ -213,49 +200,32 @@ function expectPairedInOrder(result: ExecuteResult, node: string): void {
 	nodeItems(result.run, node).forEach((item, index) => expect(pairedIndexes(item)).toEqual([index]));
 }
 
-beforeAll(async () => {
-	const runtime = await provision(); // milliseconds when cached; `npm test` has already run it
-	sandbox = await startSandbox({ host: '127.0.0.1' });
-	registerSecret(sandbox.secretKey);
-	customers = {
-		acme: sandbox.createCustomer({ email: 'billing@acme.example', name: 'Acme GmbH' }).id,
-		globex: sandbox.createCustomer({ email: 'ap@globex.example', name: 'Globex SA' }).id,
-		initech: sandbox.createCustomer({ email: 'finance@initech.example', name: 'Initech BV' }).id,
-		hooli: sandbox.createCustomer({ email: 'billing@hooli.example', name: 'Hooli Inc' }).id,
-	};
-	rows = [
-		{ customerId: customers.acme, customerName: 'Acme GmbH', amount: '1250', currency: 'EUR', note: 'Goodwill credit', orderId: 'SO-1001' },
-		{ customerId: customers.globex, customerName: 'Globex SA', amount: '500', currency: 'EUR', note: 'Shipping refund', orderId: 'SO-1002' },
-		{ customerId: customers.acme, customerName: 'Acme GmbH', amount: '250', currency: 'EUR', note: 'Loyalty bonus', orderId: 'SO-1003' },
-		{ customerId: MISSING_CUSTOMER, customerName: 'Gone Ltd', amount: '700', currency: 'EUR', note: 'Never arrives', orderId: 'SO-1004' },
-		{ customerId: customers.initech, customerName: 'Initech BV', amount: '9900', currency: 'EUR', note: 'Outage credit', orderId: 'SO-1005' },
-	];
-
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-e2e-'));
-	packed = await packPackage(workDir); // this repository's dist (or env PACK_FROM, a staging build)
-	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
-	installed = await n8n.installTarball(packed.tarball);
-
-	const credentials = [
-		stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
-		stripeCredential({ ...EXAMPLE_CREDENTIAL, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
-	];
-	await n8n.importCredentials(credentials);
-	sandbox.addAccount(CONNECTED_ACCOUNT);
-	connectedCustomer = sandbox.createCustomer({ email: 'ops@connected.example', name: 'Connected Co', account: CONNECTED_ACCOUNT }).id;
-	await n8n.importWorkflows([creditWorkflow(), optionsWorkflow(connectedCustomer), loadExampleWorkflow()]);
-});
-
-afterAll(async () => {
-	await n8n?.dispose();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
+const e2e = useRealN8n({
+	prepare: (sandbox) => {
+		customers = {
+			acme: sandbox.createCustomer({ email: 'billing@acme.example', name: 'Acme GmbH' }).id,
+			globex: sandbox.createCustomer({ email: 'ap@globex.example', name: 'Globex SA' }).id,
+			initech: sandbox.createCustomer({ email: 'finance@initech.example', name: 'Initech BV' }).id,
+			hooli: sandbox.createCustomer({ email: 'billing@hooli.example', name: 'Hooli Inc' }).id,
+		};
+		rows = [
+			{ customerId: customers.acme, customerName: 'Acme GmbH', amount: '1250', currency: 'EUR', note: 'Goodwill credit', orderId: 'SO-1001' },
+			{ customerId: customers.globex, customerName: 'Globex SA', amount: '500', currency: 'EUR', note: 'Shipping refund', orderId: 'SO-1002' },
+			{ customerId: customers.acme, customerName: 'Acme GmbH', amount: '250', currency: 'EUR', note: 'Loyalty bonus', orderId: 'SO-1003' },
+			{ customerId: MISSING_CUSTOMER, customerName: 'Gone Ltd', amount: '700', currency: 'EUR', note: 'Never arrives', orderId: 'SO-1004' },
+			{ customerId: customers.initech, customerName: 'Initech BV', amount: '9900', currency: 'EUR', note: 'Outage credit', orderId: 'SO-1005' },
+		];
+		sandbox.addAccount(CONNECTED_ACCOUNT);
+		connectedCustomer = sandbox.createCustomer({ email: 'ops@connected.example', name: 'Connected Co', account: CONNECTED_ACCOUNT }).id;
+	},
+	credentials: [credential, EXAMPLE_CREDENTIAL],
+	workflows: () => [creditWorkflow(), optionsWorkflow(connectedCustomer), loadExampleWorkflow()],
 });
 
 describe('the packed package', () => {
 	it('holds the built node, credential, codex and both icons', () => {
-		expect(packed.name).toBe(PACKAGE_NAME);
-		expect(packed.files).toEqual(
+		expect(e2e.packed.name).toBe(PACKAGE_NAME);
+		expect(e2e.packed.files).toEqual(
 			expect.arrayContaining([
 				'package.json',
 				'dist/nodes/StripeCustomerBalance/StripeCustomerBalance.node.js',
@@ -265,28 +235,28 @@ describe('the packed package', () => {
 				'dist/icons/stripe.dark.svg',
 			]),
 		);
-		expect(packed.files.filter((f) => /\.ts$|^test\/|^scripts\//.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+		expect(e2e.packed.files.filter((f) => /\.ts$|^test\/|^scripts\//.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
 	});
 
 	it('installs like n8n\'s Community Nodes installer: no peer dependencies, no nested n8n-workflow', async () => {
-		expect(installed.dir).toBe(join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME));
-		expect(installed.nestedModules).not.toContain('n8n-workflow');
-		expect(existsSync(join(installed.dir, 'node_modules', 'n8n-workflow'))).toBe(false);
-		const manifest = JSON.parse(await readFile(join(installed.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+		expect(e2e.installed.dir).toBe(join(e2e.n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME));
+		expect(e2e.installed.nestedModules).not.toContain('n8n-workflow');
+		expect(existsSync(join(e2e.installed.dir, 'node_modules', 'n8n-workflow'))).toBe(false);
+		const manifest = JSON.parse(await readFile(join(e2e.installed.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
 		expect(manifest.peerDependencies).toBeUndefined();
 		expect(manifest.devDependencies).toBeUndefined();
-		const ledger = JSON.parse(await readFile(join(n8n.userFolder, '.n8n', 'nodes', 'package.json'), 'utf8')) as {
+		const ledger = JSON.parse(await readFile(join(e2e.n8n.userFolder, '.n8n', 'nodes', 'package.json'), 'utf8')) as {
 			dependencies: Record<string, string>;
 		};
-		expect(ledger.dependencies[PACKAGE_NAME]).toBe(packed.version);
+		expect(ledger.dependencies[PACKAGE_NAME]).toBe(e2e.packed.version);
 	});
 });
 
-describe('n8n execute: CRM rows -> Stripe Customer Balance (sandbox)', () => {
+describe('n8n execute: CRM rows -> Stripe Customer Balance (e2e.sandbox)', () => {
 	let first: ExecuteResult;
 
 	beforeAll(async () => {
-		first = await n8n.executeOk(CREDIT_WORKFLOW_ID);
+		first = await e2e.n8n.executeOk(CREDIT_WORKFLOW_ID);
 	});
 
 	it('creates one credit per CRM row, in order, each paired with its row', () => {
@@ -325,7 +295,7 @@ describe('n8n execute: CRM rows -> Stripe Customer Balance (sandbox)', () => {
 			statusCode: 404,
 		});
 		// 404 is not retried: exactly one request for that row
-		const attempts = sandbox.requests.filter((r) => r.idempotencyKey === `e2e-credit-${rows[failing].orderId}`);
+		const attempts = e2e.sandbox.requests.filter((r) => r.idempotencyKey === `e2e-credit-${rows[failing].orderId}`);
 		expect(attempts).toHaveLength(1);
 		expect(attempts[0]).toMatchObject({ method: 'POST', status: 404 });
 	});
@@ -381,32 +351,32 @@ describe('n8n execute: CRM rows -> Stripe Customer Balance (sandbox)', () => {
 	});
 
 	it('leaves the sandbox with exactly those balances and transactions', () => {
-		expect(sandbox.customer(customers.acme)).toMatchObject({ balance: -1500, currency: 'eur' });
-		expect(sandbox.customer(customers.globex)).toMatchObject({ balance: -500, currency: 'eur' });
-		expect(sandbox.customer(customers.initech)).toMatchObject({ balance: -9900, currency: 'eur' });
-		expect(sandbox.transactions(customers.acme).map((tx) => tx.amount)).toEqual([-1250, -250]);
-		expect(sandbox.customer(customers.hooli)).toMatchObject({ balance: -300, currency: 'eur' });
-		expect(sandbox.transactions()).toHaveLength(5);
+		expect(e2e.sandbox.customer(customers.acme)).toMatchObject({ balance: -1500, currency: 'eur' });
+		expect(e2e.sandbox.customer(customers.globex)).toMatchObject({ balance: -500, currency: 'eur' });
+		expect(e2e.sandbox.customer(customers.initech)).toMatchObject({ balance: -9900, currency: 'eur' });
+		expect(e2e.sandbox.transactions(customers.acme).map((tx) => tx.amount)).toEqual([-1250, -250]);
+		expect(e2e.sandbox.customer(customers.hooli)).toMatchObject({ balance: -300, currency: 'eur' });
+		expect(e2e.sandbox.transactions()).toHaveLength(5);
 		for (const id of [customers.acme, customers.globex, customers.initech]) {
-			for (const tx of sandbox.transactions(id)) expect(tx.metadata).toMatchObject({ reconciled: 'yes' });
+			for (const tx of e2e.sandbox.transactions(id)) expect(tx.metadata).toMatchObject({ reconciled: 'yes' });
 		}
 	});
 
 	it('a second execution replays the same idempotency keys: no new transaction, same balances', async () => {
 		const firstIds = nodeJson(first.run, 'Credit balances').map((tx) => tx.id);
-		const second = await n8n.executeOk(CREDIT_WORKFLOW_ID);
+		const second = await e2e.n8n.executeOk(CREDIT_WORKFLOW_ID);
 		expect(nodeJson(second.run, 'Credit balances').map((tx) => tx.id)).toEqual(firstIds);
-		expect(sandbox.transactions()).toHaveLength(5);
-		expect(sandbox.customer(customers.acme)?.balance).toBe(-1500);
-		expect(sandbox.customer(customers.hooli)?.balance).toBe(-300);
-		expect(sandbox.stats.replays).toBeGreaterThanOrEqual(5);
+		expect(e2e.sandbox.transactions()).toHaveLength(5);
+		expect(e2e.sandbox.customer(customers.acme)?.balance).toBe(-1500);
+		expect(e2e.sandbox.customer(customers.hooli)?.balance).toBe(-300);
+		expect(e2e.sandbox.stats.replays).toBeGreaterThanOrEqual(5);
 	});
 });
 
 describe('n8n execute: every option (Connect account, decimal amounts, direction, expand, API version, filters)', () => {
 	it('debits a connected account\'s customer in decimals, then gets and lists with expand, a limit and a date filter', async () => {
-		const before = sandbox.requests.length;
-		const result = await n8n.executeOk(OPTIONS_WORKFLOW_ID);
+		const before = e2e.sandbox.requests.length;
+		const result = await e2e.n8n.executeOk(OPTIONS_WORKFLOW_ID);
 
 		const debits = nodeJson(result.run, 'Debit in decimals');
 		expect(debits.map((tx) => [tx.amount, tx.currency, tx.ending_balance])).toEqual([
@@ -423,7 +393,7 @@ describe('n8n execute: every option (Connect account, decimal amounts, direction
 		expect(newest.map((tx) => tx.amount)).toEqual([700, 105]);
 		expect(newest[0].customer).toMatchObject({ id: connectedCustomer });
 
-		const sent = sandbox.requests.slice(before);
+		const sent = e2e.sandbox.requests.slice(before);
 		expect(sent.every((request) => request.headers['stripe-account'] === CONNECTED_ACCOUNT)).toBe(true);
 		expect(sent.every((request) => request.headers['stripe-version'] === '2026-07-29.dahlia')).toBe(true);
 		expect(sent.filter((request) => request.method === 'POST').map((request) => request.idempotencyKey)).toEqual([
@@ -433,8 +403,8 @@ describe('n8n execute: every option (Connect account, decimal amounts, direction
 		]);
 		const list = sent.find((request) => request.method === 'GET' && request.path.endsWith('/balance_transactions'));
 		expect(list?.query).toBe('limit=2&created[gte]=1577836800&expand[0]=data.customer');
-		expect(sandbox.customer(connectedCustomer, CONNECTED_ACCOUNT)?.balance).toBe(2055);
-		expect(sandbox.transactions(connectedCustomer, CONNECTED_ACCOUNT)).toHaveLength(3);
+		expect(e2e.sandbox.customer(connectedCustomer, CONNECTED_ACCOUNT)?.balance).toBe(2055);
+		expect(e2e.sandbox.transactions(connectedCustomer, CONNECTED_ACCOUNT)).toHaveLength(3);
 	});
 });
 
@@ -445,9 +415,9 @@ describe('the example workflow (examples/credit-customer-balances.json)', () => 
 		const ids = [...new Set(exampleRows.map((row) => row.customerId))];
 		for (const id of ids) {
 			const row = exampleRows.find((r) => r.customerId === id)!;
-			sandbox.createCustomer({ id, name: row.customerName, email: row.email });
+			e2e.sandbox.createCustomer({ id, name: row.customerName, email: row.email });
 		}
-		const result = await n8n.execute(example.id);
+		const result = await e2e.n8n.execute(example.id);
 		if (!result.ok) throw new Error(summarizeRun(result.run));
 		const credits = nodeJson(result.run, 'Credit customer balance');
 		expect(credits).toHaveLength(exampleRows.length);
@@ -457,7 +427,7 @@ describe('the example workflow (examples/credit-customer-balances.json)', () => 
 		for (const balance of balances) {
 			const expected = exampleRows.filter((r) => r.customerId === balance.customer).reduce((sum, r) => sum + creditInSmallestUnit(r), 0);
 			expect(balance.balance).toBe(expected);
-			expect(sandbox.customer(String(balance.customer))?.balance).toBe(expected);
+			expect(e2e.sandbox.customer(String(balance.customer))?.balance).toBe(expected);
 		}
 		// its Stripe nodes reference the credential the demo and this test import
 		for (const node of example.nodes.filter((n) => n.type === NODE_TYPE)) {
@@ -471,7 +441,7 @@ describe('n8n start: registration, icons, credential test', () => {
 	let api: N8nRestClient;
 
 	beforeAll(async () => {
-		server = await n8n.start();
+		server = await e2e.n8n.start();
 		api = server.client();
 		await api.ensureOwner(); // /types/*.json and the credential API need a session
 	});
@@ -496,7 +466,7 @@ describe('n8n start: registration, icons, credential test', () => {
 		expect(iconUrl.light).not.toBe(iconUrl.dark);
 		for (const url of [iconUrl.light, iconUrl.dark]) {
 			expect(url.startsWith(`icons/${PACKAGE_NAME}/`)).toBe(true);
-			const file = join(installed.dir, url.slice(`icons/${PACKAGE_NAME}/`.length));
+			const file = join(e2e.installed.dir, url.slice(`icons/${PACKAGE_NAME}/`.length));
 			expect(existsSync(file)).toBe(true);
 			const served = await api.fetchRaw(`/${url}`);
 			expect(served.status).toBe(200);
@@ -548,19 +518,19 @@ describe('n8n start: registration, icons, credential test', () => {
 		const stored = await api.credentials();
 		expect(stored.map((c) => c.id)).toEqual(expect.arrayContaining([credential.id]));
 
-		const before = sandbox.requests.length;
+		const before = e2e.sandbox.requests.length;
 		expect(await api.testCredential(credential.id)).toEqual({ status: 'OK', message: expect.any(String) });
-		expect(sandbox.requests.length).toBeGreaterThan(before);
+		expect(e2e.sandbox.requests.length).toBeGreaterThan(before);
 
 		const wrongKey = await api.testCredential(credential.id, { secretKey: 'sk_test_wrongWrongWrong000' });
 		expect(wrongKey.status).toBe('Error');
 		expect(wrongKey.message).toMatch(TESTER_SHOWS_CREDENTIAL_MESSAGE ? /refused this key/ : /^Authorization failed - please check your credentials$/);
 		expect(wrongKey.message).not.toContain('sk_test_wrongWrongWrong000');
 
-		const requestsBefore = sandbox.requests.length;
+		const requestsBefore = e2e.sandbox.requests.length;
 		const unsafe = await api.testCredential(credential.id, { baseUrl: 'http://stripe.example.com' });
 		expect(unsafe.status).toBe('Error');
 		expect(unsafe.message).toMatch(/https/);
-		expect(sandbox.requests.length).toBe(requestsBefore);
+		expect(e2e.sandbox.requests.length).toBe(requestsBefore);
 	});
 });

@@ -4,21 +4,13 @@
  * The money rules: no credit is reported failed that Stripe applied, and none is applied twice; a write whose reply was
  * lost is sent again with the same idempotency key and replayed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import {
-	N8nInstance,
 	WorkflowBuilder,
 	freePort,
 	itemsNode,
 	manualTrigger,
 	nodeItems,
-	packPackage,
 	pairedIndexes,
-	provision,
-	registerSecret,
 	stripe,
 	stripeCredential,
 	stripeNode,
@@ -26,7 +18,7 @@ import {
 	type WorkflowJson,
 } from '../../scripts/n8n';
 import type { ScriptedFaultKind } from '../sandbox/types';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(15 * 60_000);
 
@@ -51,9 +43,6 @@ const SHORT_TIMEOUT_CASES: Record<string, ScriptedFaultKind[]> = {
 const SLOW_REPLY_CASES: Record<string, ScriptedFaultKind[]> = { 'slow reply within the Timeout': ['slow-after-commit'] };
 const REFUSED_CASES = ['refused (nothing listens)'];
 
-let sandbox: Sandbox;
-let n8n: N8nInstance;
-let workDir: string;
 let result: ExecuteResult;
 /** customer id of each case */
 const customerOf = new Map<string, string>();
@@ -108,35 +97,25 @@ function outcomes(): Array<{ case: string; customerId: string; failed: boolean; 
 	);
 }
 
-beforeAll(async () => {
-	const runtime = await provision();
-	sandbox = await startSandbox({ host: '127.0.0.1', faults: { slowReplyMs: SLOW_REPLY_MS } });
-	registerSecret(sandbox.secretKey);
-	for (const name of [...Object.keys(SHORT_TIMEOUT_CASES), ...Object.keys(SLOW_REPLY_CASES), ...REFUSED_CASES]) {
-		customerOf.set(name, sandbox.createCustomer({ name }).id);
-	}
-	const script = Object.entries({ ...SHORT_TIMEOUT_CASES, ...SLOW_REPLY_CASES }).flatMap(([name, faults]) =>
-		faults.map((fault) => ({ fault, method: 'POST' as const, pathIncludes: customerOf.get(name)! })),
-	);
-	sandbox.setFaults({ script });
-
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-faults-'));
-	const packed = await packPackage(workDir);
-	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
-	await n8n.installTarball(packed.tarball);
-	await n8n.importCredentials([
-		stripeCredential({ ...sandboxCredential, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
-		// nothing listens there: every connection is refused
-		stripeCredential({ ...closedCredential, secretKey: sandbox.secretKey, baseUrl: `http://127.0.0.1:${await freePort()}` }),
-	]);
-	await n8n.importWorkflows([faultsWorkflow()]);
-	result = await n8n.execute(WORKFLOW_ID);
+const e2e = useRealN8n({
+	sandbox: { faults: { slowReplyMs: SLOW_REPLY_MS } },
+	prepare: (sandbox) => {
+		for (const name of [...Object.keys(SHORT_TIMEOUT_CASES), ...Object.keys(SLOW_REPLY_CASES), ...REFUSED_CASES]) {
+			customerOf.set(name, sandbox.createCustomer({ name }).id);
+		}
+		const script = Object.entries({ ...SHORT_TIMEOUT_CASES, ...SLOW_REPLY_CASES }).flatMap(([name, faults]) =>
+			faults.map((fault) => ({ fault, method: 'POST' as const, pathIncludes: customerOf.get(name)! })),
+		);
+		sandbox.setFaults({ script });
+	},
+	credentials: [sandboxCredential],
+	// nothing listens there: every connection is refused
+	otherCredentials: async (sandbox) => [stripeCredential({ ...closedCredential, secretKey: sandbox.secretKey, baseUrl: `http://127.0.0.1:${await freePort()}` })],
+	workflows: () => [faultsWorkflow()],
 });
 
-afterAll(async () => {
-	await n8n?.dispose();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
+beforeAll(async () => {
+	result = await e2e.n8n.execute(WORKFLOW_ID);
 });
 
 it('runs the workflow to the end (failures are items, On Error: continue)', () => {
@@ -145,12 +124,12 @@ it('runs the workflow to the end (failures are items, On Error: continue)', () =
 });
 
 it('no credit is reported failed that Stripe applied', () => {
-	const failedButApplied = outcomes().filter((outcome) => outcome.failed && sandbox.transactions(outcome.customerId).length > 0);
+	const failedButApplied = outcomes().filter((outcome) => outcome.failed && e2e.sandbox.transactions(outcome.customerId).length > 0);
 	expect(failedButApplied).toEqual([]);
 });
 
 it('no credit is applied twice', () => {
-	const duplicated = [...customerOf].filter(([, id]) => sandbox.transactions(id).length > 1);
+	const duplicated = [...customerOf].filter(([, id]) => e2e.sandbox.transactions(id).length > 1);
 	expect(duplicated).toEqual([]);
 });
 
@@ -160,14 +139,14 @@ it('every credit Stripe could take is applied once and reported with its transac
 	for (const name of reachable) {
 		expect({ case: name, failed: byCase.get(name)?.failed }).toEqual({ case: name, failed: false });
 		expect(byCase.get(name)?.json).toMatchObject({ object: 'customer_balance_transaction', amount: -AMOUNT, description: name });
-		expect(sandbox.transactions(customerOf.get(name)!).map((tx) => tx.amount)).toEqual([-AMOUNT]);
+		expect(e2e.sandbox.transactions(customerOf.get(name)!).map((tx) => tx.amount)).toEqual([-AMOUNT]);
 	}
 });
 
 it('a write whose reply was lost is sent again with the same idempotency key, and Stripe replays it', () => {
 	const lostAfterCommit = Object.entries(SHORT_TIMEOUT_CASES).filter(([, faults]) => faults.includes('drop-after-commit') || faults.includes('slow-after-commit'));
 	for (const [name, faults] of lostAfterCommit) {
-		const posts = sandbox.requests.filter((request) => request.method === 'POST' && request.path.includes(customerOf.get(name)!));
+		const posts = e2e.sandbox.requests.filter((request) => request.method === 'POST' && request.path.includes(customerOf.get(name)!));
 		expect({ case: name, attempts: posts.length }).toEqual({ case: name, attempts: faults.length + 1 });
 		expect(new Set(posts.map((request) => request.idempotencyKey)).size).toBe(1);
 		expect(posts.at(-1)?.replayed).toBe(true);
@@ -178,5 +157,5 @@ it('a refused connection is retried, then reported as such, and nothing is appli
 	const [refused] = outcomes().filter((outcome) => outcome.case === REFUSED_CASES[0]);
 	expect(refused.failed).toBe(true);
 	expect(String(refused.json.error)).toContain('ECONNREFUSED');
-	expect(sandbox.transactions(customerOf.get(REFUSED_CASES[0])!)).toEqual([]);
+	expect(e2e.sandbox.transactions(customerOf.get(REFUSED_CASES[0])!)).toEqual([]);
 });

@@ -4,22 +4,15 @@
  * and Stripe's deliveries: signed ones start one execution each, forged, stale and repeated ones none.
  * The trigger's workflow posts each item to a recorder (a stand-in for the chat or CRM hook a user would notify).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 
 import {
-	N8nInstance,
 	WorkflowBuilder,
 	balanceTriggerNode,
 	freePort,
-	packPackage,
 	postItemNode,
 	postWebhook,
-	provision,
 	publishWebhookWorkflows,
-	registerSecret,
 	stripe,
 	stripeCredential,
 	stripeNode,
@@ -30,9 +23,9 @@ import {
 	type WorkflowJson,
 } from '../../scripts/n8n';
 import { PINNED_API_VERSION } from '../../nodes/StripeCustomerBalance/transport';
-import { startSandbox, type Sandbox } from '../sandbox';
 import { HookRecorder } from '../shared/hookRecorder';
 import { settledExecutionCount } from '../shared/polling';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(15 * 60_000);
 
@@ -46,14 +39,11 @@ const credential = { id: 'e2eTriggerSandbox', name: 'Stripe sandbox (trigger)' }
 const restrictedCredential = { id: 'e2eTriggerNoHooks', name: 'Stripe sandbox (restricted key, no webhooks)' };
 const RESTRICTED_KEY = 'rk_test_noWebhookPermission0000000001';
 
-let sandbox: Sandbox;
 let stripeApi: Stripe;
 let recorder: HookRecorder;
-let n8n: N8nInstance;
 let server: N8nServer;
 let api: N8nRestClient;
 let port: number;
-let workDir: string;
 let jane: string;
 
 function triggerWorkflow(): WorkflowJson {
@@ -89,43 +79,33 @@ async function endpoints(): Promise<Stripe.WebhookEndpoint[]> {
 
 async function startServer(): Promise<void> {
 	// WEBHOOK_URL: the address n8n gives Stripe for the trigger (the sandbox delivers to it).
-	server = await n8n.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
+	server = await e2e.n8n.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
 }
 
-const lastDelivery = () => sandbox.deliveries[sandbox.deliveries.length - 1];
+const lastDelivery = () => e2e.sandbox.deliveries[e2e.sandbox.deliveries.length - 1];
 
-const newestEventId = () => sandbox.events().at(-1)!.id;
+const newestEventId = () => e2e.sandbox.events().at(-1)!.id;
+
+const e2e = useRealN8n({
+	prepare: async (sandbox) => {
+		sandbox.setWebhooks({ retryDelaysMs: [200, 1000] });
+		sandbox.addKey(RESTRICTED_KEY, { webhooks: false });
+		stripeApi = new Stripe(sandbox.secretKey, { host: '127.0.0.1', port: Number(new URL(sandbox.url).port), protocol: 'http' });
+		recorder = await HookRecorder.start();
+		jane = sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane Doe', currency: 'eur' }).id;
+	},
+	credentials: [credential],
+	otherCredentials: (sandbox) => [stripeCredential({ ...restrictedCredential, secretKey: RESTRICTED_KEY, baseUrl: sandbox.url })],
+	workflows: () => [triggerWorkflow(), creditWorkflow(), noPermissionWorkflow()],
+});
 
 beforeAll(async () => {
-	const runtime = await provision();
-	sandbox = await startSandbox({ host: '127.0.0.1' });
-	sandbox.setWebhooks({ retryDelaysMs: [200, 1000] });
-	sandbox.addKey(RESTRICTED_KEY, { webhooks: false });
-	registerSecret(sandbox.secretKey);
-	stripeApi = new Stripe(sandbox.secretKey, { host: '127.0.0.1', port: Number(new URL(sandbox.url).port), protocol: 'http' });
-	recorder = await HookRecorder.start();
-	jane = sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane Doe', currency: 'eur' }).id;
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-trigger-'));
-	const packed = await packPackage(workDir);
-	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
-	await n8n.installTarball(packed.tarball);
-	await n8n.importCredentials([
-		stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url }),
-		stripeCredential({ ...restrictedCredential, secretKey: RESTRICTED_KEY, baseUrl: sandbox.url }),
-	]);
-	await n8n.importWorkflows([triggerWorkflow(), creditWorkflow(), noPermissionWorkflow()]);
 	port = await freePort();
 	await startServer();
 	api = await publishWebhookWorkflows(server, [creditWorkflow()]);
 });
 
-afterAll(async () => {
-	await server?.stop();
-	await n8n?.dispose();
-	await recorder?.close();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+afterAll(async () => await recorder?.close());
 
 describe('the webhook endpoint in Stripe: one per trigger, whatever n8n does', () => {
 	let firstEndpointId: string;
@@ -176,10 +156,10 @@ describe('deliveries: what Stripe signed starts one execution; nothing else does
 	it('a credit made with the action node reaches the trigger as one execution, with the change, the customer and the transaction', async () => {
 		const reply = await postWebhook(server.url, CREDIT_PATH, { customerId: jane, amount: 10 });
 		expect(reply).toMatchObject({ status: 200, body: { object: 'customer_balance_transaction', amount: -1000 } });
-		const [transaction] = sandbox.transactions(jane);
+		const [transaction] = e2e.sandbox.transactions(jane);
 
-		await sandbox.settleDeliveries();
-		expect(sandbox.deliveries.map(({ status, reply }) => ({ status, reply }))).toEqual([{ status: 200, reply: expect.any(String) }]);
+		await e2e.sandbox.settleDeliveries();
+		expect(e2e.sandbox.deliveries.map(({ status, reply }) => ({ status, reply }))).toEqual([{ status: 200, reply: expect.any(String) }]);
 		const [item] = await recorder.waitFor(1);
 		expect(item).toEqual({
 			eventId: newestEventId(),
@@ -196,39 +176,39 @@ describe('deliveries: what Stripe signed starts one execution; nothing else does
 			balanceTransaction: expect.objectContaining({ id: transaction.id, amount: -1000, ending_balance: -1000 }),
 			balanceTransactionNote: expect.stringContaining('newest balance transaction'),
 		});
-		await sandbox.settleDeliveries();
+		await e2e.sandbox.settleDeliveries();
 		expect(await settledExecutionCount(api, TRIGGER_WORKFLOW_ID, 1)).toBe(1);
 	});
 
 	it('a forged signature and a stale timestamp are refused with 401; a replayed or doubled event starts nothing more', async () => {
-		sandbox.setWebhooks({ script: [{ fault: 'forged-signature' }] });
-		sandbox.createTransaction(jane, { amount: -200, currency: 'eur' });
-		await sandbox.settleDeliveries();
+		e2e.sandbox.setWebhooks({ script: [{ fault: 'forged-signature' }] });
+		e2e.sandbox.createTransaction(jane, { amount: -200, currency: 'eur' });
+		await e2e.sandbox.settleDeliveries();
 		const forged = lastDelivery();
 		expect(forged).toMatchObject({ fault: 'forged-signature', status: 401 });
 
-		sandbox.setWebhooks({ script: [{ fault: 'stale-timestamp' }] });
-		sandbox.createTransaction(jane, { amount: -300, currency: 'eur' });
-		await sandbox.settleDeliveries();
+		e2e.sandbox.setWebhooks({ script: [{ fault: 'stale-timestamp' }] });
+		e2e.sandbox.createTransaction(jane, { amount: -300, currency: 'eur' });
+		await e2e.sandbox.settleDeliveries();
 		const stale = lastDelivery();
 		expect(stale).toMatchObject({ fault: 'stale-timestamp', status: 401 });
 
 		const firstEventId = (recorder.received[0] as { eventId: string }).eventId;
-		const replays = await sandbox.redeliver(firstEventId);
+		const replays = await e2e.sandbox.redeliver(firstEventId);
 		expect(replays.map((delivery) => delivery.status)).toEqual([200]);
 
-		sandbox.setWebhooks({ script: [{ fault: 'duplicate' }] });
-		sandbox.createTransaction(jane, { amount: -400, currency: 'eur' });
-		await sandbox.settleDeliveries();
+		e2e.sandbox.setWebhooks({ script: [{ fault: 'duplicate' }] });
+		e2e.sandbox.createTransaction(jane, { amount: -400, currency: 'eur' });
+		await e2e.sandbox.settleDeliveries();
 		const doubled = newestEventId();
-		expect(sandbox.deliveries.filter((delivery) => delivery.eventId === doubled).map((delivery) => delivery.status)).toEqual([200, 200]);
+		expect(e2e.sandbox.deliveries.filter((delivery) => delivery.eventId === doubled).map((delivery) => delivery.status)).toEqual([200, 200]);
 
 		// A change that is not a balance change starts nothing either.
-		sandbox.updateCustomer(jane, { email: 'jane.doe@example.com' });
+		e2e.sandbox.updateCustomer(jane, { email: 'jane.doe@example.com' });
 		// The marker: a correctly signed credit, after all of the above.
-		sandbox.createTransaction(jane, { amount: -500, currency: 'eur' });
+		e2e.sandbox.createTransaction(jane, { amount: -500, currency: 'eur' });
 		const marker = newestEventId();
-		await sandbox.settleDeliveries();
+		await e2e.sandbox.settleDeliveries();
 
 		const received = await recorder.waitFor(3);
 		expect(received.map((item) => item.eventId)).toEqual([firstEventId, doubled, marker]);
@@ -265,7 +245,7 @@ describe('unpublishing, publishing again, and an endpoint deleted in the Dashboa
 		expect(others).toEqual([]);
 		expect(recreated.id).not.toBe(published.id);
 		const received = recorder.received.length;
-		sandbox.createTransaction(jane, { amount: -700, currency: 'eur' });
+		e2e.sandbox.createTransaction(jane, { amount: -700, currency: 'eur' });
 		const [item] = (await recorder.waitFor(received + 1)).slice(received);
 		expect(item).toMatchObject({ eventId: newestEventId(), direction: 'credit', change: -700, amount: 7 });
 	});

@@ -7,9 +7,6 @@
  *   each copy starts its own execution, whichever comes first.
  * Each instance's workflow posts its items, with the execution's mode, to a recorder of its own.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 
 import {
@@ -17,20 +14,16 @@ import {
 	WorkflowBuilder,
 	balanceTriggerNode,
 	freePort,
-	packPackage,
 	postItemNode,
-	provision,
 	publishWebhookWorkflows,
-	registerSecret,
-	stripeCredential,
 	waitForWebhook,
 	type N8nRestClient,
 	type N8nServer,
 	type WorkflowJson,
 } from '../../scripts/n8n';
-import { startSandbox, type Sandbox } from '../sandbox';
 import { HookRecorder } from '../shared/hookRecorder';
 import { probeUntil as until } from '../shared/polling';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(15 * 60_000);
 
@@ -48,9 +41,7 @@ interface Instance {
 	recorder: HookRecorder;
 }
 
-let sandbox: Sandbox;
 let stripeApi: Stripe;
-let workDir: string;
 let jane: string;
 let a: Instance;
 let b: Instance;
@@ -87,40 +78,32 @@ function itemsOf(instance: Instance, eventId: string): Array<{ mode: string; cha
 		.map((item) => ({ mode: String(item.mode), change: item.change }));
 }
 
-async function startInstance(name: string, workflow: (recorderUrl: string) => WorkflowJson, tarball: string): Promise<Instance> {
-	const runtime = await provision();
+async function startInstance(name: string, workflow: (recorderUrl: string) => WorkflowJson): Promise<Instance> {
 	const recorder = await HookRecorder.start();
-	const n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, name) });
-	await n8n.installTarball(tarball);
-	await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
-	await n8n.importWorkflows([workflow(recorder.url)]);
+	const n8n = await e2e.addInstance(name, [workflow(recorder.url)]);
 	const port = await freePort();
 	const server = await n8n.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
 	const api = await publishWebhookWorkflows(server, []);
 	return { name, n8n, server, api, port, recorder };
 }
 
+const e2e = useRealN8n({
+	prepare: (sandbox) => {
+		sandbox.setWebhooks({ retryDelaysMs: [200, 1000] });
+		stripeApi = new Stripe(sandbox.secretKey, { host: '127.0.0.1', port: Number(new URL(sandbox.url).port), protocol: 'http' });
+		jane = sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane Doe', currency: 'eur' }).id;
+	},
+	credentials: [credential],
+});
+
 beforeAll(async () => {
-	sandbox = await startSandbox({ host: '127.0.0.1' });
-	sandbox.setWebhooks({ retryDelaysMs: [200, 1000] });
-	registerSecret(sandbox.secretKey);
-	stripeApi = new Stripe(sandbox.secretKey, { host: '127.0.0.1', port: Number(new URL(sandbox.url).port), protocol: 'http' });
-	jane = sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane Doe', currency: 'eur' }).id;
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-shared-'));
-	const { tarball } = await packPackage(workDir);
 	const workflow = sharedWorkflow();
-	a = await startInstance('a', workflow, tarball);
-	b = await startInstance('b', workflow, tarball);
+	a = await startInstance('a', workflow);
+	b = await startInstance('b', workflow);
 });
 
 afterAll(async () => {
-	for (const instance of [a, b]) {
-		await instance?.server.stop();
-		await instance?.n8n.dispose();
-		await instance?.recorder.close();
-	}
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
+	for (const instance of [a, b]) await instance?.recorder.close();
 });
 
 describe('two n8n instances on one Stripe account, with the same workflow', () => {
@@ -141,13 +124,13 @@ describe('two n8n instances on one Stripe account, with the same workflow', () =
 	});
 
 	it('a balance change starts one execution in each instance', async () => {
-		sandbox.createTransaction(jane, { amount: -1000, currency: 'eur' });
-		const eventId = sandbox.events().at(-1)!.id;
-		await sandbox.settleDeliveries();
+		e2e.sandbox.createTransaction(jane, { amount: -1000, currency: 'eur' });
+		const eventId = e2e.sandbox.events().at(-1)!.id;
+		await e2e.sandbox.settleDeliveries();
 
 		await a.recorder.waitFor(1);
 		await b.recorder.waitFor(1);
-		expect(sandbox.deliveries.filter((delivery) => delivery.eventId === eventId).map((delivery) => delivery.status)).toEqual([200, 200]);
+		expect(e2e.sandbox.deliveries.filter((delivery) => delivery.eventId === eventId).map((delivery) => delivery.status)).toEqual([200, 200]);
 		expect(itemsOf(a, eventId)).toEqual([{ mode: 'production', change: -1000 }]);
 		expect(itemsOf(b, eventId)).toEqual([{ mode: 'production', change: -1000 }]);
 	});
@@ -156,9 +139,9 @@ describe('two n8n instances on one Stripe account, with the same workflow', () =
 		await b.api.unpublishWorkflow(WORKFLOW_ID);
 		expect((await endpoints()).map((endpoint) => endpoint.url)).toEqual([productionUrl(a)]);
 
-		sandbox.createTransaction(jane, { amount: -200, currency: 'eur' });
-		const eventId = sandbox.events().at(-1)!.id;
-		await sandbox.settleDeliveries();
+		e2e.sandbox.createTransaction(jane, { amount: -200, currency: 'eur' });
+		const eventId = e2e.sandbox.events().at(-1)!.id;
+		await e2e.sandbox.settleDeliveries();
 		await until('the item in instance a', async () => (itemsOf(a, eventId).length > 0 ? true : undefined));
 		expect(itemsOf(a, eventId)).toEqual([{ mode: 'production', change: -200 }]);
 		expect(itemsOf(b, eventId)).toEqual([]);
@@ -172,11 +155,11 @@ describe('"Listen for test event" beside the published workflow: no production e
 	/** A balance change whose event reaches `second` after the other endpoints: disabled meanwhile, then resent to it. */
 	async function deliverLastTo(second: Stripe.WebhookEndpoint, amount: number): Promise<string> {
 		await stripeApi.webhookEndpoints.update(second.id, { disabled: true });
-		sandbox.createTransaction(jane, { amount, currency: 'eur' });
-		const eventId = sandbox.events().at(-1)!.id;
-		await sandbox.settleDeliveries();
+		e2e.sandbox.createTransaction(jane, { amount, currency: 'eur' });
+		const eventId = e2e.sandbox.events().at(-1)!.id;
+		await e2e.sandbox.settleDeliveries();
 		await stripeApi.webhookEndpoints.update(second.id, { disabled: false });
-		const later = await sandbox.redeliver(eventId, undefined, second.id);
+		const later = await e2e.sandbox.redeliver(eventId, undefined, second.id);
 		expect(later.map((delivery) => delivery.status)).toEqual([200]);
 		return eventId;
 	}
@@ -207,7 +190,7 @@ describe('"Listen for test event" beside the published workflow: no production e
 		expect(items.map((item) => item.mode).sort()).toEqual(['production', 'test']);
 
 		// A copy of either, sent again, starts nothing more.
-		const again = await sandbox.redeliver(eventId, undefined, production.id);
+		const again = await e2e.sandbox.redeliver(eventId, undefined, production.id);
 		expect(again.map((delivery) => delivery.status)).toEqual([200]);
 		expect(again[0].reply).toContain('already delivered');
 		expect(itemsOf(a, eventId)).toHaveLength(2);

@@ -4,28 +4,19 @@
  * 12.5 JPY; a saved version-1 workflow with the same rows still sends what version 1 always sent.
  * One n8n user folder, one import of each kind and one `n8n execute` per workflow (each boots n8n: 5-10 s).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import {
-	N8nInstance,
 	WorkflowBuilder,
 	itemsNode,
 	manualTrigger,
 	nodeItems,
 	nodeJson,
-	packPackage,
 	pairedIndexes,
-	provision,
-	registerSecret,
 	stripe,
-	stripeCredential,
 	stripeNode,
 	type ExecuteResult,
 	type WorkflowJson,
 } from '../../scripts/n8n';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(15 * 60_000);
 
@@ -33,9 +24,6 @@ const V2_WORKFLOW_ID = 'e2eVersionTwo001';
 const V1_WORKFLOW_ID = 'e2eVersionOne001';
 const credential = { id: 'e2eStripeV2Sandbox', name: 'Stripe sandbox (version 2)' };
 
-let sandbox: Sandbox;
-let n8n: N8nInstance;
-let workDir: string;
 let customers: { jane: string; john: string; kenji: string; typed: string; saved: string };
 
 const fromRow = { customer: '={{ $json.customerId }}', amount: '={{ $json.amount }}', currency: '={{ $json.currency }}' };
@@ -81,44 +69,33 @@ function version1Workflow(): WorkflowJson {
 }
 
 const bodiesFor = (customer: string) =>
-	sandbox.requests.filter((request) => request.method === 'POST' && request.path.includes(customer)).map((request) => request.rawBody);
+	e2e.sandbox.requests.filter((request) => request.method === 'POST' && request.path.includes(customer)).map((request) => request.rawBody);
 
-beforeAll(async () => {
-	const runtime = await provision();
-	sandbox = await startSandbox({ host: '127.0.0.1' });
-	registerSecret(sandbox.secretKey);
-	customers = {
-		jane: sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane' }).id,
-		john: sandbox.createCustomer({ email: 'john@example.com', name: 'John' }).id,
-		kenji: sandbox.createCustomer({ email: 'kenji@example.jp', name: 'Kenji' }).id,
-		typed: sandbox.createCustomer({ email: 'typed@example.com', name: 'Typed' }).id,
-		saved: sandbox.createCustomer({ email: 'saved@example.com', name: 'Saved' }).id,
-	};
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-e2e-v2-'));
-	const packed = await packPackage(workDir);
-	n8n = await N8nInstance.create({ runtime, userFolder: join(workDir, 'n8n') });
-	await n8n.installTarball(packed.tarball);
-	await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
-	await n8n.importWorkflows([version2Workflow(), version1Workflow()]);
-});
-
-afterAll(async () => {
-	await n8n?.dispose();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
+const e2e = useRealN8n({
+	prepare: (sandbox) => {
+		customers = {
+			jane: sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane' }).id,
+			john: sandbox.createCustomer({ email: 'john@example.com', name: 'John' }).id,
+			kenji: sandbox.createCustomer({ email: 'kenji@example.jp', name: 'Kenji' }).id,
+			typed: sandbox.createCustomer({ email: 'typed@example.com', name: 'Typed' }).id,
+			saved: sandbox.createCustomer({ email: 'saved@example.com', name: 'Saved' }).id,
+		};
+	},
+	credentials: [credential],
+	workflows: () => [version2Workflow(), version1Workflow()],
 });
 
 describe('a version-2 workflow in n8n execute', () => {
 	let run: ExecuteResult;
 
 	beforeAll(async () => {
-		run = await n8n.executeOk(V2_WORKFLOW_ID);
+		run = await e2e.n8n.executeOk(V2_WORKFLOW_ID);
 	});
 
 	it('Credit 10 EUR sends -1000 and outputs the transaction with direction "credit"', () => {
 		expect(bodiesFor(customers.jane)).toEqual(['amount=-1000&currency=eur']);
 		expect(nodeJson(run.run, 'Credit')[0]).toMatchObject({ customer: customers.jane, amount: -1000, direction: 'credit', currency: 'eur', ending_balance: -1000 });
-		expect(sandbox.customer(customers.jane)?.balance).toBe(-1000);
+		expect(e2e.sandbox.customer(customers.jane)?.balance).toBe(-1000);
 	});
 
 	it('Credit 12.5 JPY is refused, saying why, and nothing is sent for it; the item stays paired with its row', () => {
@@ -135,17 +112,17 @@ describe('a version-2 workflow in n8n execute', () => {
 
 	it('a node with Direction left at its default credits: 10 EUR typed in the panel sends -1000', () => {
 		expect(bodiesFor(customers.typed)).toEqual(['amount=-1000&currency=eur']);
-		expect(sandbox.customer(customers.typed)?.balance).toBe(-1000);
+		expect(e2e.sandbox.customer(customers.typed)?.balance).toBe(-1000);
 	});
 });
 
 describe('a saved version-1 workflow in n8n execute', () => {
 	it('still sends Stripe\'s signed amounts in the smallest unit, and outputs Stripe\'s object as it is', async () => {
-		const { run } = await n8n.executeOk(V1_WORKFLOW_ID);
+		const { run } = await e2e.n8n.executeOk(V1_WORKFLOW_ID);
 		expect(bodiesFor(customers.saved)).toEqual(['amount=10&currency=eur', 'amount=-1000&currency=eur']);
 		const out = nodeJson(run, 'Version 1');
 		expect(out.map((item) => item.amount)).toEqual([10, -1000]);
 		expect(out[0]).not.toHaveProperty('direction');
-		expect(sandbox.customer(customers.saved)?.balance).toBe(-990);
+		expect(e2e.sandbox.customer(customers.saved)?.balance).toBe(-990);
 	});
 });

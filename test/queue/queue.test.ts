@@ -4,25 +4,18 @@
  * Stripe account, and they meet only at Stripe (the sandbox, enforcing 100 requests/s and its customer locks, 100 ms
  * per request). `npm run test:queue`; the time of (a) is measured by `npm run bench`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import {
 	BATCH_PATH,
 	QueueCluster,
 	batchWorkflow,
 	creditBatches,
-	packPackage,
 	postWebhook,
-	provision,
 	publishWebhookWorkflows,
-	registerSecret,
-	stripeCredential,
 	type N8nRestClient,
 } from '../../scripts/n8n';
-import { startSandbox, type Sandbox } from '../sandbox';
 import { probeUntil as until } from '../shared/polling';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(20 * 60_000);
 
@@ -42,73 +35,63 @@ async function newestExecution(workflowId: string, before: string | undefined, s
 	});
 }
 
-let sandbox: Sandbox;
 let cluster: QueueCluster;
 let api: N8nRestClient;
-let workDir: string;
+
+const queue = useRealN8n({
+	// Exactly once in queue mode, against a single limit of 100/s (Stripe's per-endpoint pacing is the bench's (g))
+	sandbox: { faults: { rateLimitPerSecond: 100, endpointRateLimitPerSecond: null, searchRateLimitPerSecond: null, latencyMs: 100, lockTimeouts: true } },
+	n8n: async (runtime) => (cluster = await QueueCluster.start({ runtime, workers: 2, concurrency: 10, recoveryIntervalMinutes: 0.1 })),
+	credentials: [credential],
+	workflows: () => [BATCH_WORKFLOW, KEYED_WORKFLOW, UNKEYED_WORKFLOW],
+});
 
 beforeAll(async () => {
-	const runtime = await provision();
-	// Exactly once in queue mode, against a single limit of 100/s (Stripe's per-endpoint pacing is the bench's (g))
-	sandbox = await startSandbox({ host: '127.0.0.1', faults: { rateLimitPerSecond: 100, endpointRateLimitPerSecond: null, searchRateLimitPerSecond: null, latencyMs: 100, lockTimeouts: true } });
-	registerSecret(sandbox.secretKey);
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-queue-'));
-	const packed = await packPackage(workDir);
-	cluster = await QueueCluster.start({ runtime, workers: 2, concurrency: 10, recoveryIntervalMinutes: 0.1 });
-	await cluster.instance.installTarball(packed.tarball);
-	await cluster.instance.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
-	await cluster.instance.importWorkflows([BATCH_WORKFLOW, KEYED_WORKFLOW, UNKEYED_WORKFLOW]);
 	await cluster.startProcesses();
 	api = await publishWebhookWorkflows(cluster.main!, [BATCH_WORKFLOW, KEYED_WORKFLOW, UNKEYED_WORKFLOW]);
 });
 
-afterAll(async () => {
-	await cluster?.stop();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
-});
-
 describe('20 webhook executions of 100 credits each, on 2 workers', () => {
 	it('none fails, exactly 2,000 transactions, none twice, and both workers took part', async () => {
-		const customers = Array.from({ length: 1900 }, () => sandbox.createCustomer({}).id);
-		const hot = sandbox.createCustomer({ name: 'Customer with many credits' }).id;
+		const customers = Array.from({ length: 1900 }, () => queue.sandbox.createCustomer({}).id);
+		const hot = queue.sandbox.createCustomer({ name: 'Customer with many credits' }).id;
 		const batches = creditBatches(customers, hot, 20, 100, 5);
-		const statsBefore = { ...sandbox.stats };
+		const statsBefore = { ...queue.sandbox.stats };
 
 		const replies = await Promise.all(batches.map(async (credits) => await postWebhook(cluster.main!.url, BATCH_PATH, { credits })));
 
 		expect(replies.filter((reply) => reply.status !== 200)).toEqual([]);
 		expect(await api.countExecutions(BATCH_WORKFLOW.id, 'success')).toBe(20);
-		const counts = customers.map((customer) => sandbox.transactions(customer).length);
+		const counts = customers.map((customer) => queue.sandbox.transactions(customer).length);
 		expect(counts.filter((count) => count !== 1)).toEqual([]);
-		expect(sandbox.transactions(hot)).toHaveLength(100);
+		expect(queue.sandbox.transactions(hot)).toHaveLength(100);
 		const amounts = batches.flat().map((credit) => credit.amount);
-		expect(sandbox.customer(hot)?.balance).toBe(batches.flat().filter((credit) => credit.customerId === hot).reduce((sum, credit) => sum + credit.amount, 0));
-		expect(new Set(sandbox.transactions().map((transaction) => transaction.amount))).toEqual(new Set(amounts));
+		expect(queue.sandbox.customer(hot)?.balance).toBe(batches.flat().filter((credit) => credit.customerId === hot).reduce((sum, credit) => sum + credit.amount, 0));
+		expect(new Set(queue.sandbox.transactions().map((transaction) => transaction.amount))).toEqual(new Set(amounts));
 		expect(cluster.workers.map((worker) => worker.startedExecutions.length).every((count) => count > 0)).toBe(true);
 		// The workers met at Stripe: its 429s were waited out, none reached an item.
-		process.stdout.write(`queue (a): 429 rate_limit ${sandbox.stats.rateLimited - statsBefore.rateLimited}, lock_timeout ${sandbox.stats.lockTimeouts - statsBefore.lockTimeouts}, slowest batch ${Math.max(...replies.map((reply) => reply.ms))} ms\n`);
+		process.stdout.write(`queue (a): 429 rate_limit ${queue.sandbox.stats.rateLimited - statsBefore.rateLimited}, lock_timeout ${queue.sandbox.stats.lockTimeouts - statsBefore.lockTimeouts}, slowest batch ${Math.max(...replies.map((reply) => reply.ms))} ms\n`);
 	});
 });
 
 describe("n8n's Retry of an execution that failed part way on a worker", () => {
 	it('writes the failed credit and replays the others: 30 transactions for 30 credits', async () => {
-		const customers = Array.from({ length: 30 }, () => sandbox.createCustomer({}).id);
+		const customers = Array.from({ length: 30 }, () => queue.sandbox.createCustomer({}).id);
 		const credits = customers.map((customerId, index) => ({ customerId, amount: -(index + 1), ref: `retry-${index}` }));
-		sandbox.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: customers[20] }] });
+		queue.sandbox.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: customers[20] }] });
 		const [before] = await api.executions(BATCH_WORKFLOW.id);
 
 		const reply = await postWebhook(cluster.main!.url, BATCH_PATH, { credits });
 		expect(reply.status).toBe(500);
 		const failed = await newestExecution(BATCH_WORKFLOW.id, before?.id, true);
 		expect(failed.status).toBe('error');
-		expect(customers.filter((customer) => sandbox.transactions(customer).length === 0)).toEqual([customers[20]]);
+		expect(customers.filter((customer) => queue.sandbox.transactions(customer).length === 0)).toEqual([customers[20]]);
 
 		await api.retryExecution(failed.id, false);
 		const retried = await newestExecution(BATCH_WORKFLOW.id, failed.id, true);
 
 		expect(retried).toMatchObject({ mode: 'retry', retryOf: failed.id, status: 'success' });
-		expect(customers.map((customer) => sandbox.transactions(customer).length)).toEqual(Array(30).fill(1));
+		expect(customers.map((customer) => queue.sandbox.transactions(customer).length)).toEqual(Array(30).fill(1));
 		expect(cluster.workerThatRan(retried.id)).toBeDefined();
 	});
 });
@@ -121,9 +104,9 @@ describe('a worker killed (SIGKILL) in the middle of a 300-credit execution', ()
 	 */
 	async function killThenRecover(workflowId: string, path: string, killAfter: number) {
 		if (cluster.workers.filter((worker) => worker.running).length < 2) await cluster.addWorker();
-		const customers = Array.from({ length: 300 }, () => sandbox.createCustomer({}).id);
+		const customers = Array.from({ length: 300 }, () => queue.sandbox.createCustomer({}).id);
 		const credits = customers.map((customerId, index) => ({ customerId, amount: -(index + 1), ref: `${path}-${index}` }));
-		const counts = () => customers.map((customer) => sandbox.transactions(customer).length);
+		const counts = () => customers.map((customer) => queue.sandbox.transactions(customer).length);
 		const [before] = await api.executions(workflowId);
 		expect((await postWebhook(cluster.main!.url, path, { credits })).status).toBe(200);
 		const execution = await newestExecution(workflowId, before?.id, false);
@@ -131,9 +114,9 @@ describe('a worker killed (SIGKILL) in the middle of a 300-credit execution', ()
 		await until(`${killAfter} credits written`, () => (counts().filter((count) => count > 0).length >= killAfter ? true : undefined));
 		// The sandbox holds what arrives from now on, so the kill lands mid-batch however fast the worker is. What was
 		// already on its way still reaches Stripe, as it would when a worker dies.
-		sandbox.holdRequests();
+		queue.sandbox.holdRequests();
 		await worker.kill();
-		sandbox.releaseRequests();
+		queue.sandbox.releaseRequests();
 
 		// Once its lock expires (n8n's default: 60 s, checked every 30 s), Bull declares the dead worker's job stalled
 		// and n8n ends the execution: `error` ("job stalled more than maxStalledCount"), or `crashed`.

@@ -4,27 +4,20 @@
  * delivers to) and a worker (which runs the executions), all started by scripts/n8n/queueCluster.ts.
  * `npm run test:queue`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 
 import {
 	QueueCluster,
 	WorkflowBuilder,
 	balanceTriggerNode,
-	packPackage,
 	postItemNode,
-	provision,
 	publishWebhookWorkflows,
-	registerSecret,
-	stripeCredential,
 	waitForWebhook,
 	type N8nRestClient,
 } from '../../scripts/n8n';
-import { startSandbox, type Sandbox } from '../sandbox';
 import { HookRecorder } from '../shared/hookRecorder';
 import { settledExecutionCount } from '../shared/polling';
+import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(20 * 60_000);
 
@@ -32,12 +25,10 @@ const WORKFLOW_ID = 'queueBalanceTrig';
 const WEBHOOK_ID = '5b0f3c1e-7a52-4c39-9d7e-0000000000e5';
 const credential = { id: 'queueTriggerSandbox', name: 'Stripe sandbox (queue-mode trigger)' };
 
-let sandbox: Sandbox;
 let stripeApi: Stripe;
 let recorder: HookRecorder;
 let cluster: QueueCluster;
 let api: N8nRestClient;
-let workDir: string;
 let jane: string;
 
 const path = `${WEBHOOK_ID}/webhook`;
@@ -48,34 +39,28 @@ function processThatServed(deliveryIndex: number): string {
 	return cluster.proxy!.requests.filter((request) => request.path.endsWith(path))[deliveryIndex].target;
 }
 
-beforeAll(async () => {
-	const runtime = await provision();
-	sandbox = await startSandbox({ host: '127.0.0.1' });
-	sandbox.setWebhooks({ retryDelaysMs: [500, 2000] });
-	registerSecret(sandbox.secretKey);
-	stripeApi = new Stripe(sandbox.secretKey, { host: '127.0.0.1', port: Number(new URL(sandbox.url).port), protocol: 'http' });
-	recorder = await HookRecorder.start();
-	jane = sandbox.createCustomer({ email: 'jane@example.com', currency: 'eur' }).id;
-	workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-queue-trigger-'));
-	const packed = await packPackage(workDir);
-	cluster = await QueueCluster.start({ runtime, workers: 1, webhookProcesses: 2 });
-	await cluster.instance.installTarball(packed.tarball);
-	await cluster.instance.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
-	await cluster.instance.importWorkflows([
+const queue = useRealN8n({
+	prepare: async (sandbox) => {
+		sandbox.setWebhooks({ retryDelaysMs: [500, 2000] });
+		stripeApi = new Stripe(sandbox.secretKey, { host: '127.0.0.1', port: Number(new URL(sandbox.url).port), protocol: 'http' });
+		recorder = await HookRecorder.start();
+		jane = sandbox.createCustomer({ email: 'jane@example.com', currency: 'eur' }).id;
+	},
+	n8n: async (runtime) => (cluster = await QueueCluster.start({ runtime, workers: 1, webhookProcesses: 2 })),
+	credentials: [credential],
+	workflows: () => [
 		new WorkflowBuilder(WORKFLOW_ID, 'queue: balance changed -> notify')
 			.chain(balanceTriggerNode('Balance changed', { credential, webhookId: WEBHOOK_ID }), postItemNode('Notify', recorder.url))
 			.build(),
-	]);
+	],
+});
+
+beforeAll(async () => {
 	await cluster.startProcesses();
 	api = await publishWebhookWorkflows(cluster.main!, []);
 });
 
-afterAll(async () => {
-	await cluster?.stop();
-	await recorder?.close();
-	await sandbox?.close();
-	if (workDir) await rm(workDir, { recursive: true, force: true });
-});
+afterAll(async () => await recorder?.close());
 
 describe('the balance trigger behind two webhook processes', () => {
 	let endpointId: string;
@@ -92,9 +77,9 @@ describe('the balance trigger behind two webhook processes', () => {
 	});
 
 	it('a balance change starts one execution, on the worker', async () => {
-		sandbox.createTransaction(jane, { amount: -1000, currency: 'eur' });
-		firstEventId = sandbox.events().at(-1)!.id;
-		await sandbox.settleDeliveries();
+		queue.sandbox.createTransaction(jane, { amount: -1000, currency: 'eur' });
+		firstEventId = queue.sandbox.events().at(-1)!.id;
+		await queue.sandbox.settleDeliveries();
 
 		const [item] = await recorder.waitFor(1);
 		expect(item).toMatchObject({ eventId: firstEventId, change: -1000, balanceTransaction: expect.objectContaining({ amount: -1000 }) });
@@ -109,7 +94,7 @@ describe('the balance trigger behind two webhook processes', () => {
 		await new Promise((resolve) => setTimeout(resolve, 5000));
 		cluster.proxy!.pinNext(other);
 
-		const [retry] = await sandbox.redeliver(firstEventId);
+		const [retry] = await queue.sandbox.redeliver(firstEventId);
 		expect(processThatServed(1)).toBe(other);
 		expect(retry).toMatchObject({ status: 200, reply: expect.stringContaining('already delivered') });
 		await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -125,14 +110,14 @@ describe('the balance trigger behind two webhook processes', () => {
 		for (const process of cluster.webhookProcesses) await waitForWebhook(process.url, path);
 
 		expect((await endpoints()).map((endpoint) => endpoint.id)).toEqual([endpointId]);
-		sandbox.createTransaction(jane, { amount: -200, currency: 'eur' });
-		const eventId = sandbox.events().at(-1)!.id;
-		await sandbox.settleDeliveries();
+		queue.sandbox.createTransaction(jane, { amount: -200, currency: 'eur' });
+		const eventId = queue.sandbox.events().at(-1)!.id;
+		await queue.sandbox.settleDeliveries();
 		const items = await recorder.waitFor(2);
 		expect(items.map((item) => item.eventId)).toEqual([firstEventId, eventId]);
 		expect(await settledExecutionCount(api, WORKFLOW_ID, 2)).toBe(2);
 		// And the first event, once more to either process: nothing.
-		const [again] = await sandbox.redeliver(firstEventId);
+		const [again] = await queue.sandbox.redeliver(firstEventId);
 		expect(again.status).toBe(200);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		expect(await settledExecutionCount(api, WORKFLOW_ID, 2)).toBe(2);

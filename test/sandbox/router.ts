@@ -1,38 +1,11 @@
-/** The endpoint table: which route serves a method + path, and the shape every route follows. */
+/** The endpoint table: which route serves a method + path (route.ts: the shape every route follows). */
 import { balanceTransactionRoutes } from './handlers/balanceTransactions';
 import { customerRoutes } from './handlers/customers';
 import { webhookEndpointRoutes } from './handlers/webhookEndpoints';
-import type { FormObject } from './forms';
-import type { AccountLedger } from './ledger';
-
-export interface RouteInput {
-  params: FormObject;
-  /** Decoded path segments named in the template, e.g. { customer: 'cus_123' }. */
-  path: Record<string, string>;
-}
-
-/** A validated request, ready to run. Validation errors are thrown by `prepare`, before anything runs. */
-export interface PreparedOperation {
-  /** Writes to an existing customer hold that customer's lock while they run. */
-  lockCustomerId?: string;
-  /** Runs against the account's data; throws StripeApiError (e.g. 404) or returns the reply body. */
-  run(ledger: AccountLedger): unknown;
-}
-
-export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** e.g. '/v1/customers/:customer/balance_transactions' */
-  template: string;
-  prepare(input: RouteInput): PreparedOperation;
-}
+import type { Route, RouteMatch } from './route';
 
 // Literal paths come before parameterised ones: /v1/customers/search is not a customer id.
 const ROUTES: Route[] = [...customerRoutes, ...balanceTransactionRoutes, ...webhookEndpointRoutes];
-
-export interface RouteMatch {
-  route: Route;
-  path: Record<string, string>;
-}
 
 export function matchRoute(method: string, pathname: string): RouteMatch | undefined {
   const segments = pathname.split('/');

@@ -15,7 +15,7 @@ import {
 import type { FormObject } from './forms';
 import { IdempotencyClaim, requestFingerprint } from './idempotency';
 import type { AccountLedger } from './ledger';
-import type { PreparedOperation, RouteMatch } from './router';
+import type { PreparedOperation, RouteMatch } from './route';
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 

@@ -4,7 +4,7 @@ import { readExpand } from '../expand';
 import type { AccountLedger } from '../ledger';
 import { renderTransaction, TRANSACTION_EXPANDABLE } from '../objects';
 import { paginate } from '../pagination';
-import type { Route } from '../router';
+import type { Route } from '../route';
 import type { CustomerBalanceTransaction } from '../types';
 import {
   matchesCreated,

@@ -3,7 +3,7 @@ import { invalidPageToken, resourceMissing, searchUnavailable } from '../errors'
 import { readExpand } from '../expand';
 import { CUSTOMER_EXPANDABLE, renderCustomer } from '../objects';
 import { paginate } from '../pagination';
-import type { Route } from '../router';
+import type { Route } from '../route';
 import { parseCustomerSearch } from '../search';
 import {
   matchesCreated,

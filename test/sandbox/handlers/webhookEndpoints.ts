@@ -3,7 +3,7 @@ import { invalidArray, invalidString, parameterMissing, resourceMissing, StripeA
 import { asArray, hasOwn, type FormObject } from '../forms';
 import { DEFAULT_API_VERSION, isValidApiVersion } from '../headers';
 import { paginate } from '../pagination';
-import type { Route } from '../router';
+import type { Route } from '../route';
 import { applyMetadata, readCursor, readLimit, readMetadata, readString, rejectUnknownParams, requireParams } from '../validation';
 import { MAX_WEBHOOK_ENDPOINTS, renderEndpoint } from '../webhooks/endpointStore';
 import { listObject } from './listing';

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 /**
  * Stripe retries a delivery for up to three days (live mode) and may deliver an event more than once. Event ids are
@@ -34,6 +34,11 @@ export interface EndpointKey {
 	workflowId: string;
 	nodeId: string;
 	endpointId: string;
+}
+
+/** The trigger a delivery or an unpublish belongs to: its workflow and node. */
+export function triggerOf(context: IHookFunctions | IWebhookFunctions): Omit<EndpointKey, 'endpointId'> {
+	return { workflowId: context.getWorkflow().id ?? '', nodeId: context.getNode().id };
 }
 
 const triggerPart = (key: Omit<EndpointKey, 'endpointId'>) => `${key.workflowId}\u0000${key.nodeId}\u0000`;

@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { StripeClient, headerValue } from '../transport';
 import { balanceChangesOf, isObject, passesFilter, type Json } from './balanceChanges';
 import { causingTransaction } from './causingTransaction';
-import { acceptEvent, rememberInStaticData, type EndpointKey } from './deliveredEvents';
+import { acceptEvent, rememberInStaticData, triggerOf, type EndpointKey } from './deliveredEvents';
 import { readTriggerChoices } from './description';
 import { endpointState, endpointStateKey } from './endpointLifecycle';
 import { verifySignature } from './signature';
@@ -48,7 +48,7 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 
 	// Before the claim: a key n8n cannot read fails the request (Stripe retries it) rather than lose the event.
 	const client = await StripeClient.connect(this);
-	const key: EndpointKey = { workflowId: this.getWorkflow().id ?? '', nodeId: this.getNode().id, endpointId };
+	const key: EndpointKey = { ...triggerOf(this), endpointId };
 	// The test endpoint's copies are kept in the process only: n8n stops listening after the first, and deletes it.
 	const remembered = testing ? undefined : staticData;
 	const acceptance = acceptEvent(key, event.id, event.created, remembered, nowSeconds);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'crypto';
 import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 
 import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, allPages, detailsOf } from '../transport';
-import { forgetDeliveredEvents } from './deliveredEvents';
+import { forgetDeliveredEvents, triggerOf } from './deliveredEvents';
 
 /** The only event a balance change shows up in. */
 export const BALANCE_EVENTS = ['customer.updated'];
@@ -162,7 +162,7 @@ export async function remove(this: IHookFunctions): Promise<boolean> {
 	const staticData = this.getWorkflowStaticData('node');
 	const key = endpointStateKey(this);
 	const state = endpointState(staticData, key);
-	const trigger = { workflowId: this.getWorkflow().id ?? '', nodeId: this.getNode().id };
+	const trigger = triggerOf(this);
 	try {
 		const client = await StripeClient.connect(this);
 		const url = webhookUrl(this);

@@ -1,6 +1,7 @@
 /**
  * Runs the sandbox on its own: `npx tsx test/sandbox/cli.ts --port 12111`
- * Options: --port N, --host H, --key sk_test_..., --latency-ms N, --rate-limit N (per second), --seed N
+ * Options: --port N, --host H, --key sk_test_..., --latency-ms N, --rate-limit N (per second), --seed N,
+ *   --key-ttl-ms N (idempotency keys forgotten N ms after their request, as Stripe may after 24 hours)
  */
 import { startSandbox } from './index';
 
@@ -50,10 +51,12 @@ async function main(): Promise<void> {
   const latencyMs = numberOption(options, 'latency-ms');
   const rateLimitPerSecond = numberOption(options, 'rate-limit');
   const seed = numberOption(options, 'seed');
+  const idempotencyKeyTtlMs = numberOption(options, 'key-ttl-ms');
   sandbox.setFaults({
     ...(latencyMs !== undefined && { latencyMs }),
     ...(rateLimitPerSecond !== undefined && { rateLimitPerSecond }),
     ...(seed !== undefined && { seed }),
+    ...(idempotencyKeyTtlMs !== undefined && { idempotencyKeyTtlMs }),
   });
 
   console.log(`Local Stripe sandbox listening on ${sandbox.url}`);

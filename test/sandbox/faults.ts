@@ -12,6 +12,7 @@ export const DEFAULT_FAULTS: Readonly<SandboxFaults> = Object.freeze({
   dropAfterCommitRate: 0,
   slowReplyRate: 0,
   slowReplyMs: 5000,
+  idempotencyKeyTtlMs: null,
   seed: 1,
   script: [],
 });

@@ -491,6 +491,19 @@ describe('idempotency', () => {
     expect(b.id).toBe(a.id);
   });
 
+  it('forgets a key after the time set, as Stripe may after 24 hours: the same request then writes again', async () => {
+    sandbox.setFaults({ idempotencyKeyTtlMs: 200 });
+    const customer = sandbox.createCustomer();
+    const form = { amount: '-100', currency: 'usd' };
+    await credit(customer.id, form, { idempotencyKey: 'short-lived' });
+    const soon = await credit(customer.id, form, { idempotencyKey: 'short-lived' });
+    expect(soon.headers.get('idempotent-replayed')).toBe('true');
+    await sleep(250);
+    const later = await credit(customer.id, form, { idempotencyKey: 'short-lived' });
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
+    expect(sandbox.transactions(customer.id)).toHaveLength(2);
+  });
+
   it('answers idempotency_error for the same key with other params', async () => {
     const customer = sandbox.createCustomer();
     const stripe = sdk();

@@ -24,6 +24,11 @@ export interface SandboxFaults {
   /** Fraction of POST writes that commit, then wait slowReplyMs before replying. */
   slowReplyRate: number;
   slowReplyMs: number;
+  /**
+   * How long an idempotency key is kept after its request completed (Stripe: at least 24 hours, then it may be pruned
+   * and a request with it is a new request). `null` (the default) keeps keys for ever; tests set a few seconds.
+   */
+  idempotencyKeyTtlMs: number | null;
   /** Seed of the PRNG behind the rates above. */
   seed: number;
   /** Consumed in order (first matching entry), one per matching authenticated request, before the random rates. */

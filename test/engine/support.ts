@@ -32,12 +32,13 @@ export async function runStripe(
 	items: object[],
 	parameters: Record<string, unknown>,
 	settings: Partial<TestNode> = {},
-	options: { executionId?: string | null; credentials?: Record<string, string> } = {},
+	options: { executionId?: string | null; credentials?: Record<string, string>; retryOf?: RunResult } = {},
 ): Promise<RunResult> {
 	return await runWorkflow({
 		nodes: itemsThenStripe(items, parameters, settings),
 		credentials: credentialsFor(sandbox, options.credentials),
 		executionId: options.executionId,
+		retryOf: options.retryOf,
 	});
 }
 

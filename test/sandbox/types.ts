@@ -235,7 +235,13 @@ export interface Sandbox {
   /** `webhooks: false`: a restricted key without write access to Webhook Endpoints (403 on /v1/webhook_endpoints). */
   addKey(key: string, opts?: { readOnly?: boolean; webhooks?: boolean; live?: boolean }): void;
   /** Applies a balance change as the API's create does, and emits its event (tests' stand-in for the Dashboard or an invoice). */
-  createTransaction(customerId: string, change: { amount: number; currency: string; description?: string }, account?: string): CustomerBalanceTransaction;
+  createTransaction(
+    customerId: string,
+    change: { amount: number; currency: string; description?: string; metadata?: Record<string, string> },
+    account?: string,
+  ): CustomerBalanceTransaction;
+  /** As if `seconds` had passed: customers, transactions and idempotency keys become that much older. */
+  passTime(seconds: number): void;
   /** Changes a customer's email or name and emits `customer.updated` (no balance change). */
   updateCustomer(id: string, change: { email?: string | null; name?: string | null }, account?: string): void;
   /** Every event so far, oldest first. */

@@ -1,6 +1,6 @@
 import { type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { IDEMPOTENCY_METADATA_KEY, allPages, toAlreadySentError, type StripeCall } from '../transport';
+import { IDEMPOTENCY_METADATA_FIELD, allPages, toAlreadySentError, type StripeCall } from '../transport';
 import { InvalidInput, positiveInteger } from '../validation';
 import { customerKey } from '../execution/customerOrder';
 import { savedOption } from './options';
@@ -44,13 +44,13 @@ const STRIPE_MAX_METADATA_KEYS = 50;
 /** The user's metadata leaves room for the write's key, and does not use its name. */
 export function checkRoomForKey(metadata: Record<string, string> | undefined): void {
 	if (!metadata) return;
-	if (IDEMPOTENCY_METADATA_KEY in metadata) {
-		throw new InvalidInput('Metadata', `uses the key ${IDEMPOTENCY_METADATA_KEY}, which the node keeps for the write's Idempotency Key`, 'Rename that metadata key.');
+	if (IDEMPOTENCY_METADATA_FIELD in metadata) {
+		throw new InvalidInput('Metadata', `uses the key ${IDEMPOTENCY_METADATA_FIELD}, which the node keeps for the write's Idempotency Key`, 'Rename that metadata key.');
 	}
 	if (Object.keys(metadata).length >= STRIPE_MAX_METADATA_KEYS) {
 		throw new InvalidInput(
 			'Metadata',
-			`has ${Object.keys(metadata).length} keys; Stripe allows ${STRIPE_MAX_METADATA_KEYS} and the node records the write's Idempotency Key in one (${IDEMPOTENCY_METADATA_KEY})`,
+			`has ${Object.keys(metadata).length} keys; Stripe allows ${STRIPE_MAX_METADATA_KEYS} and the node records the write's Idempotency Key in one (${IDEMPOTENCY_METADATA_FIELD})`,
 			`Keep at most ${STRIPE_MAX_METADATA_KEYS - 1} metadata keys.`,
 		);
 	}
@@ -80,7 +80,7 @@ export class EarlierWrites {
 	async writeOnce(sender: StripeSender, call: StripeCall & { method: 'POST' }, account: string, customerId: string): Promise<WriteOutcome> {
 		const key = sender.idempotencyKeyOf(call);
 		const params = call.params ?? {};
-		const keyed = { ...call, params: { ...params, metadata: { ...((params.metadata as IDataObject | undefined) ?? {}), [IDEMPOTENCY_METADATA_KEY]: key } } };
+		const keyed = { ...call, params: { ...params, metadata: { ...((params.metadata as IDataObject | undefined) ?? {}), [IDEMPOTENCY_METADATA_FIELD]: key } } };
 		const mayBeUsed = call.options.idempotencyKey !== undefined || sender.runAttemptedBefore;
 		if (mayBeUsed) {
 			const earlier = (await this.transactionsOf(sender, call, customerId, account)).get(key);
@@ -121,7 +121,7 @@ export class EarlierWrites {
 		});
 		const byKey = new Map<string, IDataObject>();
 		for (const transaction of transactions) {
-			const key = (transaction.metadata as IDataObject | null | undefined)?.[IDEMPOTENCY_METADATA_KEY];
+			const key = (transaction.metadata as IDataObject | null | undefined)?.[IDEMPOTENCY_METADATA_FIELD];
 			if (typeof key === 'string' && !byKey.has(key)) byKey.set(key, transaction);
 		}
 		return byKey;

@@ -5,7 +5,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
  * The metadata key under which every write records its Idempotency-Key on the transaction it creates. Stripe forgets a
  * key after 24 hours or more; the transaction keeps it, so a later write with the same key can be found and not made.
  */
-export const IDEMPOTENCY_METADATA_KEY = 'n8n_idempotency_key';
+export const IDEMPOTENCY_METADATA_FIELD = 'n8n_idempotency_key';
 
 /**
  * Derives one Idempotency-Key per write from where it comes from in n8n: the execution scope, the node, the run and

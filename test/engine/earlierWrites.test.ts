@@ -87,11 +87,14 @@ describe('a key from the data applies once for the look-back window, and the out
 		expect(sandbox().transactions(customer.id)).toHaveLength(2);
 	});
 
-	it('the same key with another amount is refused as already applied, naming the transaction; nothing is written', async () => {
+	it.each([
+		['another amount', { amount: -500 }, {}],
+		['another description', {}, { additionalFields: { description: 'Corrected' } }],
+	])('the same key with %s is refused as already applied, naming the transaction; nothing is written', async (_, item, parameters) => {
 		const customer = sandbox().createCustomer({});
 		const first = await runStripe(sandbox(), [{ ...credit(customer.id, -100), order: 7 }], withDataKey());
 		sandbox().passTime(2 * DAY);
-		const other = await runStripe(sandbox(), [{ ...credit(customer.id, -500), order: 7 }], withDataKey());
+		const other = await runStripe(sandbox(), [{ ...credit(customer.id, -100), order: 7, ...item }], withDataKey(parameters));
 		expect(other.status).toBe('error');
 		expect(other.error?.message).toContain('order-7');
 		expect(other.error?.message).toContain(String(first.output('Stripe')[0].json.id));

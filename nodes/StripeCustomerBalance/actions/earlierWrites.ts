@@ -85,7 +85,7 @@ export class EarlierWrites {
 		if (mayBeUsed) {
 			const earlier = (await this.transactionsOf(sender, call, customerId, account)).get(key);
 			if (earlier) {
-				if (earlier.amount !== params.amount || earlier.currency !== params.currency) {
+				if (!sameWrite(earlier, params)) {
 					throw toAlreadySentError(sender.node, call.itemIndex, key, call.options.idempotencyKey !== undefined, earlier);
 				}
 				return { object: earlier, alreadyApplied: true };
@@ -126,6 +126,21 @@ export class EarlierWrites {
 		}
 		return byKey;
 	}
+}
+
+/**
+ * Whether the transaction found is this write: the values Stripe would compare for its key (amount, currency,
+ * description, the user's metadata). An empty metadata value is one Stripe never stored.
+ */
+function sameWrite(earlier: IDataObject, params: IDataObject): boolean {
+	const stored = (earlier.metadata ?? {}) as IDataObject;
+	const metadata = (params.metadata ?? {}) as Record<string, string>;
+	return (
+		earlier.amount === params.amount &&
+		earlier.currency === params.currency &&
+		(earlier.description ?? undefined) === (params.description ?? undefined) &&
+		Object.entries(metadata).every(([key, value]) => (stored[key] ?? '') === value)
+	);
 }
 
 /** What an output says of a write: whether it was made now, and when it was applied if earlier. */

@@ -63,6 +63,11 @@ export interface NodeOptions {
 	stopOnError?: boolean;
 	maxRetries?: number;
 	timeout?: number;
+	/**
+	 * Each item's Idempotency Key from the data (`bench-<ref>`), as a CRM feed sets it: before each customer's first write
+	 * the node reads its transactions, looking for earlier writes with those keys (one list request per customer).
+	 */
+	keysFromData?: boolean;
 }
 
 /** Create, with every field read from the incoming item by expression, as a CRM feed would drive it. */
@@ -71,7 +76,11 @@ function floorParameters(literal: boolean | undefined, first: BenchItem): Record
 	return { customer: '={{ $json.customer }}', amount: '={{ $json.amount }}', currency: '={{ $json.currency }}', ref: '={{ $json.ref }}' };
 }
 
-function createParameters({ literal, floor: _floor, byEmail, liveKey: _liveKey, stopOnError: _stopOnError, ...options }: NodeOptions, first?: BenchItem): Record<string, unknown> {
+function createParameters(
+	{ literal, floor: _floor, byEmail, liveKey: _liveKey, stopOnError: _stopOnError, keysFromData, ...settings }: NodeOptions,
+	first?: BenchItem,
+): Record<string, unknown> {
+	const options = { ...settings, idempotencyKey: keysFromData ? '={{ "bench-" + $json.ref }}' : undefined };
 	if (literal && first) {
 		return {
 			resource: 'customerBalanceTransaction',

@@ -59,6 +59,12 @@ export function useSandbox(): () => Sandbox {
 export const writesTo = (sandbox: Sandbox) => sandbox.requests.filter((request) => request.method === 'POST');
 
 /**
+ * A request's body without the write's own key, which Create records in metadata (`n8n_idempotency_key`) and which
+ * differs per execution when derived: for comparing what two executions sent.
+ */
+export const bodyWithoutKey = (request: { rawBody?: string }) => (request.rawBody ?? '').replace(/&?metadata\[n8n_idempotency_key\]=[^&]*/, '');
+
+/**
  * One sandbox in a process of its own for the test file, reset before each test: for tests of pacing, whose
  * arrival times must not be skewed by sharing an event loop with the node under test.
  */

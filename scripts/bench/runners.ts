@@ -57,8 +57,6 @@ export interface NodeOptions {
 	concurrency?: number;
 	maxRequestsPerSecond?: number;
 	endpointRequestsPerSecond?: number;
-	/** The sandbox's live-mode stand-in key instead of its test key. */
-	liveKey?: boolean;
 	/** n8n's default On Error (Stop Workflow) instead of Continue: every item checked, and its customer found, before any is sent. */
 	stopOnError?: boolean;
 	maxRetries?: number;
@@ -77,7 +75,7 @@ function floorParameters(literal: boolean | undefined, first: BenchItem): Record
 }
 
 function createParameters(
-	{ literal, floor: _floor, byEmail, liveKey: _liveKey, stopOnError: _stopOnError, keysFromData, ...settings }: NodeOptions,
+	{ literal, floor: _floor, byEmail, stopOnError: _stopOnError, keysFromData, ...settings }: NodeOptions,
 	first?: BenchItem,
 ): Record<string, unknown> {
 	const options = { ...settings, idempotencyKey: keysFromData ? '={{ "bench-" + $json.ref }}' : undefined };
@@ -113,7 +111,7 @@ export async function runNode(sandbox: RemoteSandbox, items: BenchItem[], option
 		nodes[1].type = FLOOR_NODE_TYPE;
 		nodes[1].parameters = { ...floorParameters(options.literal, items[0]), paceRps: options.maxRequestsPerSecond ?? 0 };
 	}
-	const credentials = { stripeCustomerBalanceApi: { secretKey: options.liveKey ? sandbox.liveKey : sandbox.secretKey, baseUrl: sandbox.url } };
+	const credentials = { stripeCustomerBalanceApi: { secretKey: sandbox.secretKey, baseUrl: sandbox.url } };
 	const startedAt = Date.now();
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();

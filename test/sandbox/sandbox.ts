@@ -165,8 +165,8 @@ class LocalStripeSandbox implements Sandbox {
     this.state.store.addAccount(id);
   }
 
-  addKey(key: string, opts: { readOnly?: boolean; webhooks?: boolean; live?: boolean } = {}): void {
-    this.state.keys.add(key, opts.readOnly ?? false, opts.webhooks ?? true, opts.live ?? false);
+  addKey(key: string, opts: { readOnly?: boolean; webhooks?: boolean } = {}): void {
+    this.state.keys.add(key, opts.readOnly ?? false, opts.webhooks ?? true);
   }
 
   createTransaction(

@@ -11,7 +11,7 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { checkBaseUrl, checkSecretKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
+import { checkCredential } from '../../../credentials/StripeCustomerBalanceApi.credentials';
 import { encodeForm, type FormValue } from '../encoding';
 import { headerValue } from './headers';
 import { networkReason } from './networkErrors';
@@ -93,10 +93,9 @@ export class StripeClient {
 		settings: { maxRequestsPerSecond?: number; endpointRequestsPerSecond?: number; idempotencyKeys?: IdempotencyKeys } = {},
 	): Promise<StripeClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		const secret = checkSecretKey(credentials.secretKey);
-		if ('problem' in secret) throw new NodeOperationError(context.getNode(), secret.problem);
-		const target = checkBaseUrl(credentials.baseUrl);
-		if ('problem' in target) throw new NodeOperationError(context.getNode(), target.problem);
+		// The credential's own rule (also applied to every request by its `authenticate`): refused here, nothing is sent.
+		const checked = checkCredential(credentials.secretKey, credentials.baseUrl);
+		if ('problem' in checked) throw new NodeOperationError(context.getNode(), checked.problem);
 		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 		const decrypted: ICredentialsDecrypted = {
 			id: reference?.id ?? '',
@@ -107,9 +106,9 @@ export class StripeClient {
 		return new StripeClient(
 			context,
 			decrypted,
-			target.baseUrl,
-			platformAccountId(secret.key, target.baseUrl),
-			{ global: globalLimit(secret.key), endpoint: ENDPOINT_LIMIT },
+			checked.baseUrl,
+			platformAccountId(checked.key, checked.baseUrl),
+			{ global: globalLimit(checked.key), endpoint: ENDPOINT_LIMIT },
 			settings.maxRequestsPerSecond === undefined && settings.endpointRequestsPerSecond === undefined
 				? undefined
 				: { global: settings.maxRequestsPerSecond, endpoint: settings.endpointRequestsPerSecond },

@@ -59,7 +59,7 @@ test.each(cases)('%s: %s resolves', (page, target) => {
 	}
 });
 
-test('the README gives a user what n8n asks of a community node, in this order: usage, operations, authentication, examples', () => {
+test('the README gives a user what n8n asks of a community node, in this order: usage, operations, authentication, examples; the developer\'s commands after them', () => {
 	const headings = readFileSync(join(ROOT, 'README.md'), 'utf8')
 		.replace(/```[\s\S]*?```/g, '')
 		.split('\n')
@@ -73,6 +73,7 @@ test('the README gives a user what n8n asks of a community node, in this order: 
 		'Credentials',
 		'Recipes',
 		'Compatibility',
+		'Building from source',
 		'Links',
 		'License',
 	]);

@@ -85,3 +85,19 @@ test('every recipe of the README links its example workflow, and every example w
 	const examples = readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.json')).sort();
 	expect(linked).toEqual(examples);
 });
+
+test('a new user reaches a first credit within the README\'s first 25 lines: what it does, install, credential, the credit', () => {
+	const first = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').slice(0, 25).join('\n');
+	expect(first).toMatch(/^## Installation$/m);
+	expect(first).toMatch(/^## A first credit in two minutes$/m);
+	expect(first).toMatch(/Stripe Customer Balance API\*\* credential/);
+	expect(first).toMatch(/Direction\* \*\*Credit the Customer\*\*.*Amount `10`, Currency `EUR`/);
+	expect(first).toMatch(/^4\. \*Execute step\*/m);
+});
+
+test('the README gives the two commands that set up a fresh clone, and CI runs its test command as written', () => {
+	const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+	expect(readme).toContain('npm ci && npm run demo');
+	expect(readme).toContain('npm ci && npm test');
+	expect(readFileSync(join(ROOT, '.ci/run'), 'utf8')).toContain("step bash -c 'npm ci && npm test'");
+});

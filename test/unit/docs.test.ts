@@ -68,6 +68,7 @@ test('the README gives a user what n8n asks of a community node, in this order: 
 	expect(headings).toEqual([
 		'Installation',
 		'A first credit in two minutes',
+		'More on installing',
 		'Operations',
 		'Trigger: when a balance changes',
 		'Credentials',

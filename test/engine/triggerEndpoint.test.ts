@@ -1,0 +1,179 @@
+/**
+ * The balance trigger's endpoint life, run through n8n-core's real HookContext with the BUILT node against the sandbox's
+ * webhook endpoints: the secret kept sealed, a secret that no longer opens (the credential's key changed) replaced at
+ * the next publish with the reason logged, 0.1.0's clear secret sealed, and a copy of the static data at another URL
+ * (a staging instance restored from production's backup) that deletes nothing of production's. The deliveries
+ * themselves run in the real n8n: test/e2e/trigger.e2e.test.ts.
+ */
+import { HookContext } from 'n8n-core';
+import { Workflow, type IDataObject, type INode, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+
+import { PACKAGE_ROOT, TEST_CREDENTIAL, TRIGGER_NODE_TYPE, TestCredentialsHelper, createAdditionalData, loadPackage, logEntries } from '.';
+import { nodeTypes } from './registry';
+import { credentialsFor, useSandbox } from './support';
+
+const sandbox = useSandbox();
+const NODE_NAME = 'Balance changed';
+const OTHER_KEY = 'sk_test_theRotatedCredentialKey00000001';
+
+beforeAll(async () => {
+	await loadPackage(PACKAGE_ROOT);
+	sandbox().addKey(OTHER_KEY);
+});
+
+interface Trigger {
+	checkExists(): Promise<boolean>;
+	create(): Promise<boolean>;
+	remove(): Promise<boolean>;
+	/** Publishing as n8n does it: checkExists, then create when it answered false. */
+	publish(): Promise<void>;
+	/** What n8n would save of the node's static data. */
+	saved(): IDataObject;
+}
+
+/** One trigger node of one n8n instance: its static data (as saved), its credential key, its webhook base URL. */
+function trigger(saved: IDataObject, options: { key?: string; webhookBaseUrl?: string } = {}): Trigger {
+	const node: INode = {
+		id: 'engine-trigger-node',
+		name: NODE_NAME,
+		type: TRIGGER_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { event: 'balanceChanged', changes: 'any' },
+		webhookId: '5b0f3c1e-engine-0000-0000-000000000001',
+		credentials: { stripeCustomerBalanceApi: TEST_CREDENTIAL },
+	};
+	const staticData = JSON.parse(JSON.stringify(saved)) as IDataObject;
+	const workflow = new Workflow({ id: 'engineTrigger001', name: 'trigger', nodes: [node], connections: {}, active: true, nodeTypes, staticData });
+	const credentialsHelper = new TestCredentialsHelper(credentialsFor(sandbox(), options.key ? { secretKey: options.key } : {}));
+	const additionalData: IWorkflowExecuteAdditionalData = {
+		...createAdditionalData({ credentialsHelper }),
+		...(options.webhookBaseUrl ? { webhookBaseUrl: options.webhookBaseUrl } : {}),
+	};
+	const context = new HookContext(workflow, node, additionalData, 'trigger', 'activate');
+	const methods = nodeTypes.getByNameAndVersion(TRIGGER_NODE_TYPE, 1).webhookMethods!.default!;
+	return {
+		checkExists: async () => await methods.checkExists.call(context),
+		create: async () => await methods.create.call(context),
+		remove: async () => await methods.delete.call(context),
+		async publish() {
+			if (!(await methods.checkExists.call(context))) await methods.create.call(context);
+		},
+		saved: () => JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+	};
+}
+
+const nodeState = (saved: IDataObject) => (saved[`node:${NODE_NAME}`] ?? {}) as IDataObject;
+const kept = (saved: IDataObject) => nodeState(saved).endpoint as IDataObject | undefined;
+
+async function endpoints(): Promise<Array<{ id: string; url: string }>> {
+	const reply = await fetch(`${sandbox().url}/v1/webhook_endpoints?limit=100`, { headers: { Authorization: `Bearer ${sandbox().secretKey}` } });
+	return ((await reply.json()) as { data: Array<{ id: string; url: string }> }).data;
+}
+
+/** An endpoint made the way 0.1.0 did, and its secret (Stripe shows it only on creation). */
+async function endpointWithSecret(url: string): Promise<{ id: string; secret: string }> {
+	const reply = await fetch(`${sandbox().url}/v1/webhook_endpoints`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${sandbox().secretKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ url, 'enabled_events[0]': 'customer.updated' }),
+	});
+	return (await reply.json()) as { id: string; secret: string };
+}
+
+const warningsSince = (count: number) => logEntries().slice(count).filter((entry) => entry.level === 'warn').map((entry) => entry.message);
+
+describe('the signing secret at rest', () => {
+	it('publishing keeps the endpoint with its secret sealed: no `secret`, no `whsec_` in the static data; publishing again keeps it', async () => {
+		const first = trigger({});
+		await first.publish();
+		const saved = first.saved();
+		expect(Object.keys(kept(saved)!).sort()).toEqual(['id', 'sealedSecret', 'url']);
+		expect(JSON.stringify(saved)).not.toContain('whsec_');
+
+		// n8n restarted (1.x sets the trigger up again at each start): the saved state opens, nothing is created.
+		const again = trigger(saved);
+		expect(await again.checkExists()).toBe(true);
+		expect((await endpoints()).map((endpoint) => endpoint.id)).toEqual([kept(saved)!.id]);
+	});
+
+	it('the credential\'s key changed: the kept secret no longer opens, so the next publish replaces the endpoint and n8n\'s log says why', async () => {
+		const first = trigger({});
+		await first.publish();
+		const before = kept(first.saved())!.id;
+
+		const logged = logEntries().length;
+		const rotated = trigger(first.saved(), { key: OTHER_KEY });
+		expect(await rotated.checkExists()).toBe(false);
+		expect(warningsSince(logged)).toEqual([expect.stringMatching(/a new webhook endpoint is created: the signing secret n8n keeps for this endpoint cannot be opened with the credential's secret key/)]);
+		await rotated.create();
+
+		const now = await endpoints();
+		expect(now).toHaveLength(1);
+		expect(now[0].id).not.toBe(before);
+		expect(await trigger(rotated.saved(), { key: OTHER_KEY }).checkExists()).toBe(true);
+	});
+
+	it('0.1.0\'s clear secret is kept, and sealed in place at that publish', async () => {
+		const url = 'http://localhost:5678/webhook/5b0f3c1e-engine-0000-0000-000000000001/webhook';
+		const legacy = await endpointWithSecret(url);
+		const saved = { [`node:${NODE_NAME}`]: { endpoint: { id: legacy.id, secret: legacy.secret, url } } };
+
+		const upgraded = trigger(saved);
+		expect(await upgraded.checkExists()).toBe(true);
+		expect(kept(upgraded.saved())).toEqual({ id: legacy.id, url, sealedSecret: expect.stringMatching(/^sealed1\./) });
+		expect(JSON.stringify(upgraded.saved())).not.toContain(legacy.secret);
+	});
+
+	it.each([
+		['a non-string secret', { secret: 12345 }],
+		['garbage in place of the sealed secret', { sealedSecret: 'sealed1.garbage' }],
+	])('%s at this URL: the next publish replaces the endpoint, without an error', async (_what, spoiled) => {
+		const first = trigger({});
+		await first.publish();
+		const state = kept(first.saved())!;
+		const saved = { [`node:${NODE_NAME}`]: { ...nodeState(first.saved()), endpoint: { id: state.id, url: state.url, ...spoiled } } };
+
+		const logged = logEntries().length;
+		const next = trigger(saved);
+		await next.publish();
+		expect(warningsSince(logged)).toEqual([expect.stringMatching(/a new webhook endpoint is created: .*(not usable|cannot be opened)/)]);
+		const now = await endpoints();
+		expect(now.map((endpoint) => endpoint.id)).toEqual([kept(next.saved())!.id]);
+		expect(now[0].id).not.toBe(state.id);
+	});
+});
+
+describe('a copy of the static data at another URL (staging restored from production\'s backup)', () => {
+	it('unpublishing and publishing in the copy deletes nothing of production\'s: it makes its own endpoint at its own URL', async () => {
+		const production = trigger({}, { webhookBaseUrl: 'https://production.example.com/webhook' });
+		await production.publish();
+		const productionEndpoint = kept(production.saved())!;
+
+		// Same static data (endpoint id, instance tag), same credential, same instance id: only the URL differs.
+		const logged = logEntries().length;
+		const staging = trigger(production.saved());
+		expect(await staging.remove()).toBe(true);
+		expect((await endpoints()).map((endpoint) => endpoint.id)).toEqual([productionEndpoint.id]);
+		await staging.publish();
+
+		const now = await endpoints();
+		expect(now.map((endpoint) => endpoint.url).sort()).toEqual([productionEndpoint.url, kept(staging.saved())!.url].sort());
+		expect(now.map((endpoint) => endpoint.id)).toContain(productionEndpoint.id);
+		expect(warningsSince(logged)).toEqual([]);
+	});
+
+	it('a copy published without unpublishing first leaves production\'s endpoint, and says its kept endpoint was made for another URL', async () => {
+		const production = trigger({}, { webhookBaseUrl: 'https://production.example.com/webhook' });
+		await production.publish();
+		const productionEndpoint = kept(production.saved())!;
+
+		const logged = logEntries().length;
+		const staging = trigger(production.saved());
+		expect(await staging.checkExists()).toBe(false);
+		expect(warningsSince(logged)).toEqual([expect.stringContaining('made for another URL (https://production.example.com/webhook/')]);
+		await staging.create();
+		expect((await endpoints()).map((endpoint) => endpoint.id)).toContain(productionEndpoint.id);
+		expect(await endpoints()).toHaveLength(2);
+	});
+});

@@ -265,6 +265,20 @@ describe('a signing secret that no longer matches is not a silent outage', () =>
 	});
 });
 
+/** Unpublishing and publishing makes one new endpoint in place of `previousId`, and a credit's event reaches the trigger. */
+async function republishedReceives(previousId: string, amount: number): Promise<Record<string, unknown>> {
+	await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
+	await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
+	const [recreated, ...others] = await endpoints();
+	expect(others).toEqual([]);
+	expect(recreated.id).not.toBe(previousId);
+	const received = recorder.received.length;
+	e2e.sandbox.createTransaction(jane, { amount, currency: 'eur' });
+	const [item] = (await recorder.waitFor(received + 1)).slice(received);
+	expect(item).toMatchObject({ eventId: newestEventId(), change: amount });
+	return item;
+}
+
 describe('unpublishing, publishing again, and an endpoint deleted in the Dashboard', () => {
 	it('unpublishing deletes the endpoint', async () => {
 		await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
@@ -284,16 +298,8 @@ describe('unpublishing, publishing again, and an endpoint deleted in the Dashboa
 		const [published] = await endpoints();
 		await stripeApi.webhookEndpoints.del(published.id);
 
-		await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
-		await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
-
-		const [recreated, ...others] = await endpoints();
-		expect(others).toEqual([]);
-		expect(recreated.id).not.toBe(published.id);
-		const received = recorder.received.length;
-		e2e.sandbox.createTransaction(jane, { amount: -700, currency: 'eur' });
-		const [item] = (await recorder.waitFor(received + 1)).slice(received);
-		expect(item).toMatchObject({ eventId: newestEventId(), direction: 'credit', change: -700, amount: 7 });
+		const item = await republishedReceives(published.id, -700);
+		expect(item).toMatchObject({ direction: 'credit', amount: 7 });
 	});
 
 	it('static data of the wrong shape (a non-string secret) is refused with a clear 401, not a 500; publishing again makes a new endpoint', async () => {
@@ -315,14 +321,6 @@ describe('unpublishing, publishing again, and an endpoint deleted in the Dashboa
 		expect(refused[0].reply).toMatch(/not usable.*Unpublish and publish the workflow in n8n/);
 		expect(server.logs.some((line) => /deliveries are refused: the endpoint data n8n keeps for this trigger is not usable/.test(line))).toBe(true);
 
-		await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
-		await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
-		const [recreated, ...others] = await endpoints();
-		expect(others).toEqual([]);
-		expect(recreated.id).not.toBe(published.id);
-		const received = recorder.received.length;
-		e2e.sandbox.createTransaction(jane, { amount: -900, currency: 'eur' });
-		const [item] = (await recorder.waitFor(received + 1)).slice(received);
-		expect(item).toMatchObject({ eventId: newestEventId(), change: -900 });
+		await republishedReceives(published.id, -900);
 	});
 });

@@ -144,15 +144,16 @@ describe('the signing secret at rest', () => {
 	});
 });
 
+/** Production published at its URL; staging: the same static data (endpoint id, instance tag), credential and instance id, at another URL. */
+async function productionAndItsCopy(): Promise<{ productionEndpoint: IDataObject; staging: Trigger; logged: number }> {
+	const production = trigger({}, { webhookBaseUrl: 'https://production.example.com/webhook' });
+	await production.publish();
+	return { productionEndpoint: kept(production.saved())!, staging: trigger(production.saved()), logged: logEntries().length };
+}
+
 describe('a copy of the static data at another URL (staging restored from production\'s backup)', () => {
 	it('unpublishing and publishing in the copy deletes nothing of production\'s: it makes its own endpoint at its own URL', async () => {
-		const production = trigger({}, { webhookBaseUrl: 'https://production.example.com/webhook' });
-		await production.publish();
-		const productionEndpoint = kept(production.saved())!;
-
-		// Same static data (endpoint id, instance tag), same credential, same instance id: only the URL differs.
-		const logged = logEntries().length;
-		const staging = trigger(production.saved());
+		const { productionEndpoint, staging, logged } = await productionAndItsCopy();
 		expect(await staging.remove()).toBe(true);
 		expect((await endpoints()).map((endpoint) => endpoint.id)).toEqual([productionEndpoint.id]);
 		await staging.publish();
@@ -164,12 +165,7 @@ describe('a copy of the static data at another URL (staging restored from produc
 	});
 
 	it('a copy published without unpublishing first leaves production\'s endpoint, and says its kept endpoint was made for another URL', async () => {
-		const production = trigger({}, { webhookBaseUrl: 'https://production.example.com/webhook' });
-		await production.publish();
-		const productionEndpoint = kept(production.saved())!;
-
-		const logged = logEntries().length;
-		const staging = trigger(production.saved());
+		const { productionEndpoint, staging, logged } = await productionAndItsCopy();
 		expect(await staging.checkExists()).toBe(false);
 		expect(warningsSince(logged)).toEqual([expect.stringContaining('made for another URL (https://production.example.com/webhook/')]);
 		await staging.create();

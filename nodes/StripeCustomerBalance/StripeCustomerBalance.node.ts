@@ -22,7 +22,7 @@ export class StripeCustomerBalance implements INodeType {
 		// (version 2's Direction, version 1's Options > Direction), and not when the amount's own sign decides.
 		// Options > Check Only says so first: such a run can never be taken for one that moves money.
 		subtitle:
-			'={{ ($parameter["options"] && $parameter["options"]["checkOnly"] === true ? "Check only, sends nothing: " : "") + ($parameter["operation"] === "create" ? ({"credit": "Credit customer balance", "debit": "Debit customer balance"}[$parameter["direction"] || ($parameter["options"] || {})["direction"]] || "Create balance transaction") : {"get": "Get balance transaction", "getAll": "Get many balance transactions", "update": "Update balance transaction", "getBalance": "Get balance", "find": "Find customers"}[$parameter["operation"]]) }}',
+			'={{ ($parameter["options"] && $parameter["options"]["checkOnly"] === true ? "Check only, sends nothing: " : "") + ($parameter["operation"] === "create" ? ({"credit": "Credit customer balance", "debit": "Debit customer balance"}[$parameter["direction"] || ($parameter["options"] || {})["direction"]] || "Create balance transaction") : {"get": "Get balance transaction", "getAll": "Get many balance transactions", "update": "Update balance transaction", "reverse": "Reverse balance transaction", "getBalance": "Get balance", "find": "Find customers"}[$parameter["operation"]]) }}',
 		description: 'Credit, debit and read a Stripe customer\'s balance, the customer named by ID or by email; find customers by email or search. Safely: idempotent, retried and rate limited.',
 		defaults: { name: 'Stripe Customer Balance' },
 		usableAsTool: true,

@@ -5,6 +5,7 @@ export { NO_RATE_LIMITS } from './faults';
 export type {
   CreateCustomerInput,
   CustomerBalanceTransaction,
+  NewTransaction,
   RecordedRequest,
   Sandbox,
   SandboxFaults,

@@ -34,6 +34,10 @@ export interface NewTransactionFields {
   currency: string;
   description: string | null;
   metadata?: MetadataChange;
+  /** Stripe's own transactions (tests' stand-in for an invoice or a credit note); the API writes `adjustment`. */
+  type?: CustomerBalanceTransaction['type'];
+  invoice?: string;
+  creditNote?: string;
 }
 
 /**
@@ -153,16 +157,16 @@ export class AccountLedger {
       amount,
       checkout_session: null,
       created: this.clock.nowSeconds(),
-      credit_note: null,
+      credit_note: fields.creditNote ?? null,
       currency,
       customer: customer.id,
       customer_account: null,
       description: fields.description,
       ending_balance: endingBalance,
-      invoice: null,
+      invoice: fields.invoice ?? null,
       livemode: false,
       metadata: fields.metadata === undefined ? null : applyMetadata(null, fields.metadata),
-      type: 'adjustment',
+      type: fields.type ?? 'adjustment',
     };
     this.transactions.set(transaction.id, transaction);
     this.customerUpdated(customer, before);

@@ -16,6 +16,7 @@ import { WebhookDispatcher } from './webhooks/deliveries';
 import type {
   CreateCustomerInput,
   CustomerBalanceTransaction,
+  NewTransaction,
   RecordedRequest,
   Sandbox,
   SandboxFaults,
@@ -169,22 +170,16 @@ class LocalStripeSandbox implements Sandbox {
     this.state.keys.add(key, opts.readOnly ?? false, opts.webhooks ?? true);
   }
 
-  createTransaction(
-    customerId: string,
-    change: { amount: number; currency: string; description?: string; metadata?: Record<string, string> },
-    account?: string,
-  ): CustomerBalanceTransaction {
+  createTransaction(customerId: string, change: NewTransaction, account?: string): CustomerBalanceTransaction {
     const ledger = this.ledgerOf(account);
     const customer = ledger.findCustomer(customerId);
     if (!customer) throw new Error(`no live customer ${customerId}`);
     if (!Number.isSafeInteger(change.amount)) throw new Error('amount must be an integer');
     if (!isSupportedCurrency(change.currency)) throw new Error(`unsupported currency '${change.currency}' (lowercase ISO codes)`);
-    return structuredClone(ledger.createTransaction(customer, {
-        amount: change.amount,
-        currency: change.currency,
-        description: change.description ?? null,
-        ...(change.metadata && { metadata: change.metadata }),
-      }));
+    const { amount, currency, metadata, type, invoice, creditNote } = change;
+    return structuredClone(
+      ledger.createTransaction(customer, { amount, currency, description: change.description ?? null, metadata, type, invoice, creditNote }),
+    );
   }
 
   updateCustomer(id: string, change: { email?: string | null; name?: string | null }, account?: string): void {

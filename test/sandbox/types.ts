@@ -138,6 +138,20 @@ export interface StripeCustomer {
   test_clock: string | null;
 }
 
+/**
+ * A balance change made outside the API's create: by the Dashboard (an adjustment), or by Stripe for an invoice
+ * (`type: 'applied_to_invoice'` with its `invoice`) or a credit note (`credit_note`).
+ */
+export interface NewTransaction {
+  amount: number;
+  currency: string;
+  description?: string;
+  metadata?: Record<string, string>;
+  type?: CustomerBalanceTransaction['type'];
+  invoice?: string;
+  creditNote?: string;
+}
+
 export interface CustomerBalanceTransaction {
   id: string;
   object: 'customer_balance_transaction';
@@ -153,7 +167,8 @@ export interface CustomerBalanceTransaction {
   invoice: string | null;
   livemode: false;
   metadata: Record<string, string> | null;
-  type: 'adjustment';
+  /** What the API writes is `adjustment`; Stripe writes the others itself (`createTransaction` can stand in for it). */
+  type: 'adjustment' | 'applied_to_invoice' | 'credit_note';
 }
 
 export interface StripeWebhookEndpoint {
@@ -240,11 +255,7 @@ export interface Sandbox {
   /** `webhooks: false`: a restricted key without write access to Webhook Endpoints (403 on /v1/webhook_endpoints). */
   addKey(key: string, opts?: { readOnly?: boolean; webhooks?: boolean }): void;
   /** Applies a balance change as the API's create does, and emits its event (tests' stand-in for the Dashboard or an invoice). */
-  createTransaction(
-    customerId: string,
-    change: { amount: number; currency: string; description?: string; metadata?: Record<string, string> },
-    account?: string,
-  ): CustomerBalanceTransaction;
+  createTransaction(customerId: string, change: NewTransaction, account?: string): CustomerBalanceTransaction;
   /** As if `seconds` had passed: customers, transactions and idempotency keys become that much older. */
   passTime(seconds: number): void;
   /** Changes a customer's email or name and emits `customer.updated` (no balance change). */

@@ -15,6 +15,8 @@ export interface Turn {
 	lookup: CustomerLookup;
 	/** The execution's look-ups of earlier writes by key (each customer's transactions read once). */
 	earlierWrites: EarlierWrites;
+	/** Options > Check Only is on: writes are described, not sent (actions/checkOnly.ts). */
+	checkOnly: boolean;
 }
 
 /** What an item's run talks to Stripe through: the StripeClient, or Check Only's stand-in that sends no write. */

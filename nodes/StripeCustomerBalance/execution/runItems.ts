@@ -60,7 +60,7 @@ export async function runItems(
 		return {
 			customer: writeTo,
 			run: async ({ urgent }) => {
-				const turn = { customerId: resolved?.id ?? '', urgent, lookup, earlierWrites };
+				const turn = { customerId: resolved?.id ?? '', urgent, lookup, earlierWrites, checkOnly: check !== undefined };
 				const output = check ? await check.check(item, turn) : await item.run(client, turn);
 				return resolved?.chosen ? output.map((json) => ({ ...json, customerChosen: resolved.chosen as unknown as IDataObject })) : output;
 			},

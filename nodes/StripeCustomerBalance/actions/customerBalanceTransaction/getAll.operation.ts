@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 import { allPages } from '../../transport';
 import { expandList, invoiceId, positiveInteger, unixSeconds } from '../../validation';
 import { customerLocator, readCustomer } from '../customerLocator';
-import { returnAllAndLimit } from '../fields';
+import { metadataField, readMetadata, returnAllAndLimit } from '../fields';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
 
@@ -39,6 +39,11 @@ const properties: INodeProperties[] = [
 				placeholder: 'in_1MtHbELkdIwHu7ixl4OzzPMv',
 				description: 'Only transactions related to this invoice',
 			},
+			{
+				...metadataField,
+				description:
+					'Only transactions whose metadata holds each of these keys with exactly this value (an empty value: the key is not set), e.g. the batch a bulk run wrote. Stripe has no such filter: the node reads the list page by page and keeps the matches, so narrow it with Created After when the customer has many transactions.',
+			},
 		],
 	},
 	optionsCollection(['expand', 'ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond']),
@@ -48,6 +53,12 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['customerBalanceTransaction'], operation: ['getAll'] } },
 	properties,
 );
+
+/** Each pair held exactly; an empty value asks for the key to be unset (Stripe's `metadata` is null when none was sent). */
+function hasMetadata(transaction: IDataObject, wanted: Record<string, string>): boolean {
+	const held = (transaction.metadata ?? {}) as Record<string, unknown>;
+	return Object.entries(wanted).every(([key, value]) => (Object.prototype.hasOwnProperty.call(held, key) ? held[key] : '') === value);
+}
 
 export const getAll: Operation = {
 	description,
@@ -63,6 +74,7 @@ export const getAll: Operation = {
 		const expand = expandList('Expand', options.expand).map((field) => `data.${field}`);
 		const callOptions = readCallOptions(options);
 		const invoice = filters.invoice ? invoiceId(filters.invoice) : undefined;
+		const metadata = readMetadata(filters);
 
 		return {
 			customer: { ref: customer, options: callOptions, writes: false },
@@ -82,6 +94,7 @@ export const getAll: Operation = {
 						options: callOptions,
 					},
 					limit,
+					metadata && ((transaction) => hasMetadata(transaction, metadata)),
 				),
 		};
 	},

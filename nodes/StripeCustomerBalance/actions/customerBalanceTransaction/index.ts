@@ -3,18 +3,13 @@ import type { INodeProperties } from 'n8n-workflow';
 import { create } from './create.operation';
 import { get } from './get.operation';
 import { getAll } from './getAll.operation';
+import { reverse } from './reverse.operation';
 import { update } from './update.operation';
+import { FROM_VERSION_2, VERSION_1 } from './amountFields';
 
-export const operations = { create, get, update, getAll };
+export const operations = { create, get, update, getAll, reverse };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['customerBalanceTransaction'] } },
-		options: [
+const operationsOfBoth: INodeProperties['options'] = [
 			{
 				name: 'Create',
 				value: 'create',
@@ -39,11 +34,36 @@ export const description: INodeProperties[] = [
 				description: 'Change the description or metadata of a balance transaction',
 				action: 'Update a customer balance transaction',
 			},
+];
+
+const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: operationsOfBoth,
+	default: 'create',
+};
+
+export const description: INodeProperties[] = [
+	{ ...operationField, displayOptions: { show: { resource: ['customerBalanceTransaction'], ...VERSION_1 } } },
+	// Version 2 adds Reverse: a saved version 1 workflow keeps the operations it was built with.
+	{
+		...operationField,
+		displayOptions: { show: { resource: ['customerBalanceTransaction'], ...FROM_VERSION_2 } },
+		options: [
+			...operationsOfBoth,
+			{
+				name: 'Reverse',
+				value: 'reverse',
+				description: 'Undo a credit or debit: write the opposite amount once, linked both ways',
+				action: 'Reverse a customer balance transaction',
+			},
 		],
-		default: 'create',
 	},
 	...create.description,
 	...get.description,
 	...update.description,
 	...getAll.description,
+	...reverse.description,
 ];

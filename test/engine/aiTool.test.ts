@@ -137,3 +137,25 @@ describe('Check Only in an AI Agent tool', () => {
 		expect(sandbox().requests).toHaveLength(0);
 	});
 });
+
+describe('Reverse in an AI Agent tool', () => {
+	const reverseTool = {
+		resource: 'customerBalanceTransaction',
+		operation: 'reverse',
+		customer: { __rl: true, mode: 'id', value: "={{ $fromAI('customer_id', 'The Stripe customer ID, starting with cus_', 'string') }}" },
+		transactionId: "={{ $fromAI('transaction_id', 'The balance transaction to undo, starting with cbtxn_', 'string') }}",
+	};
+
+	it('"undo that credit": the agent reverses it once; asked again, it is told which reversal exists, and nothing more is written', async () => {
+		const jane = sandbox().createCustomer({ email: 'jane@example.com' });
+		const credit = sandbox().createTransaction(jane.id, { amount: -1500, currency: 'eur' });
+		const args = { customer_id: jane.id, transaction_id: credit.id };
+
+		const first = await callTool(args, reverseTool, 2);
+		expect(first.response).toEqual([expect.objectContaining({ amount: 1500, currency: 'eur', reverses: expect.objectContaining({ id: credit.id, left: 0 }) })]);
+		const again = await callTool(args, reverseTool, 2);
+		expect(JSON.stringify(again.response)).toMatch(new RegExp(`already reversed by ${(first.response as Array<{ id: string }>)[0].id}`));
+		expect(sandbox().transactions(jane.id)).toHaveLength(2);
+		expect(sandbox().customer(jane.id)?.balance).toBe(0);
+	});
+});

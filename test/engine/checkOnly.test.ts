@@ -212,7 +212,7 @@ describe('check only (send nothing)', () => {
 		expect(sent.map((request) => [request.path, request.rawBody, request.headers['idempotency-key']])).toEqual([[plan.path, plan.body, plan.idempotencyKey]]);
 	});
 
-	it('switched off (the default) the output and the writes are those of a real run; only Create and Update offer it', async () => {
+	it('switched off (the default) the output and the writes are those of a real run; only the writes offer it (Create, Update, Reverse)', async () => {
 		const gina = sandbox().createCustomer({ email: 'gina@example.com' });
 		const result = await runStripe(sandbox(), [{ customer: gina.id, amount: -100, currency: 'eur' }], crmCreate({ customer: byId(gina.id) }));
 		expect(result.output('Stripe')[0].json).toMatchObject({ object: 'customer_balance_transaction', amount: -100 });
@@ -222,7 +222,7 @@ describe('check only (send nothing)', () => {
 		const offeredBy = new StripeCustomerBalance().description.properties
 			.filter((property) => property.name === 'options' && property.options?.some((option) => option.name === 'checkOnly'))
 			.flatMap((property) => property.displayOptions?.show?.operation ?? []);
-		expect([...new Set(offeredBy)].sort()).toEqual(['create', 'update']);
+		expect([...new Set(offeredBy)].sort()).toEqual(['create', 'reverse', 'update']);
 	});
 });
 

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { create } from './create.operation';
 import { get } from './get.operation';
@@ -9,31 +9,31 @@ import { FROM_VERSION_2, VERSION_1 } from './amountFields';
 
 export const operations = { create, get, update, getAll, reverse };
 
-const operationsOfBoth: INodeProperties['options'] = [
-			{
-				name: 'Create',
-				value: 'create',
-				description: 'Credit or debit a customer\'s balance',
-				action: 'Create a customer balance transaction',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				description: 'Retrieve one balance transaction',
-				action: 'Get a customer balance transaction',
-			},
-			{
-				name: 'Get Many',
-				value: 'getAll',
-				description: 'List a customer\'s balance transactions, newest first',
-				action: 'Get many customer balance transactions',
-			},
-			{
-				name: 'Update',
-				value: 'update',
-				description: 'Change the description or metadata of a balance transaction',
-				action: 'Update a customer balance transaction',
-			},
+const operationsOfBoth: INodePropertyOptions[] = [
+	{
+		name: 'Create',
+		value: 'create',
+		description: 'Credit or debit a customer\'s balance',
+		action: 'Create a customer balance transaction',
+	},
+	{
+		name: 'Get',
+		value: 'get',
+		description: 'Retrieve one balance transaction',
+		action: 'Get a customer balance transaction',
+	},
+	{
+		name: 'Get Many',
+		value: 'getAll',
+		description: 'List a customer\'s balance transactions, newest first',
+		action: 'Get many customer balance transactions',
+	},
+	{
+		name: 'Update',
+		value: 'update',
+		description: 'Change the description or metadata of a balance transaction',
+		action: 'Update a customer balance transaction',
+	},
 ];
 
 const operationField: INodeProperties = {
@@ -59,7 +59,7 @@ export const description: INodeProperties[] = [
 				description: 'Undo a credit or debit: write the opposite amount once, linked both ways',
 				action: 'Reverse a customer balance transaction',
 			},
-		],
+		].sort((a, b) => a.name.localeCompare(b.name)),
 	},
 	...create.description,
 	...get.description,

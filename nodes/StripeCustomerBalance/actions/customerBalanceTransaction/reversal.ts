@@ -27,7 +27,7 @@ export const REVERSAL_METADATA = {
 	/** On the reversal: the original's id. */
 	reverses: 'n8n_reverses',
 	/** On the reversal: the Idempotency-Key it was sent with. */
-	idempotencyKey: 'n8n_idempotency_key',
+	sentWith: 'n8n_idempotency_key',
 	/** On the reversal: the item key of the node run that wrote it (transport/idempotency.ts). */
 	writtenBy: 'n8n_reverse_attempt',
 	/** On the original: its latest reversal. */
@@ -45,6 +45,8 @@ export interface ReverseRequest {
 	options: CallOptions;
 	urgent: boolean;
 	checkOnly: boolean;
+	/** Refuses a size (the smallest unit) over the workflow's limits before it is written: Max Amount (issue 35). */
+	checkSize?: (size: number, currency: string) => void;
 }
 
 type Refusal = 'customer_deleted' | 'other_customer' | 'is_a_reversal' | 'not_an_adjustment' | 'already_reversed' | 'amount_too_large';
@@ -86,12 +88,11 @@ export class Reversal {
 			throw this.alreadyReversed(original, reversals);
 		}
 		const size = this.sizeOf(original, left);
-		// Max Amount (issue 35, branch issue-35): refuse a size above Options > Max Amount here, before the write.
+		this.request.checkSize?.(size, original.currency as string);
 		const step = reversals.length + 1;
 		const key = `n8n-reverse-${original.id as string}-${step}`;
-		let reversal: IDataObject;
-		try {
-			reversal = await this.client.send({
+		const reversal = await this.client
+			.send({
 				urgent: this.request.urgent,
 				method: 'POST',
 				path: this.path,
@@ -101,18 +102,18 @@ export class Reversal {
 					description: this.descriptionFor(original),
 					metadata: {
 						[REVERSAL_METADATA.reverses]: original.id as string,
-						[REVERSAL_METADATA.idempotencyKey]: key,
+						[REVERSAL_METADATA.sentWith]: key,
 						[REVERSAL_METADATA.writtenBy]: this.ownKey(),
 					},
 				},
 				itemIndex: this.request.itemIndex,
 				options: { ...this.request.options, idempotencyKey: key },
+			})
+			.then(undefined, async (error: unknown) => {
+				// Stripe holds another write under this step's key: another run reversed it in the meantime.
+				if (isAlreadySent(error)) throw this.alreadyReversed(original, await this.reversalsOf(original));
+				throw error;
 			});
-		} catch (error) {
-			// Stripe holds another write under this step's key: another run reversed it in the meantime.
-			if (isAlreadySent(error)) throw this.alreadyReversed(original, await this.reversalsOf(original));
-			throw error;
-		}
 		if (this.request.checkOnly) return [];
 		await this.link(original, [reversal, ...reversals], reversed + size);
 		return [this.output(reversal, original, reversed + size)];
@@ -126,10 +127,7 @@ export class Reversal {
 		if (customer.deleted === true) {
 			throw refuse(node, itemIndex, 'customer_deleted', `Customer ${customerId} was deleted`, 'Stripe writes no balance transaction for a deleted customer.');
 		}
-		let original: IDataObject;
-		try {
-			original = await this.client.send({ method: 'GET', path: `${this.path}/${transactionId}`, itemIndex, options });
-		} catch (error) {
+		const original = await this.client.send({ method: 'GET', path: `${this.path}/${transactionId}`, itemIndex, options }).then(undefined, (error: unknown) => {
 			if (detailsOf(error)?.statusCode !== 404) throw error;
 			throw refuse(
 				node,
@@ -138,7 +136,7 @@ export class Reversal {
 				`Customer ${customerId} has no transaction ${transactionId}`,
 				"Stripe found no such transaction of this customer: it is another customer's, of another account (Options > Stripe Account), or does not exist. Name the customer the transaction belongs to.",
 			);
-		}
+		});
 		if (original.customer !== customerId) {
 			throw refuse(node, itemIndex, 'other_customer', `Transaction ${transactionId} is customer ${String(original.customer)}'s, not ${customerId}'s`, 'Name the customer the transaction belongs to.');
 		}

@@ -56,7 +56,16 @@ export const reverse: Operation = {
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
 			run: async (client, { customerId, urgent, checkOnly }) =>
-				await new Reversal(client, { customerId, transactionId: transaction, amount, itemIndex, options: callOptions, urgent, checkOnly }).run(),
+				await new Reversal(client, {
+					customerId,
+					transactionId: transaction,
+					amount,
+					itemIndex,
+					options: callOptions,
+					urgent,
+					checkOnly,
+					// MERGE issue-35: checkSize: (size, currency) => checkAmount(parameters, size, currency, itemIndex), and maxAmountOption in Options.
+				}).run(),
 		};
 	},
 };

@@ -4,7 +4,7 @@
  * README shows can never rot.
  *
  * An example is two files: the workflow, examples/<name>.json, and what it must do, test/e2e/examples/<name>.json
- * (ExampleExpectation below): the sandbox customers it starts from, how it is triggered, the items its nodes output
+ * (ExampleExpectation below): the sandbox customers (and transactions) it starts from, how it is triggered, the items its nodes output
  * (each item matched as a subset), the balances after it and the number of transactions written. Adding an example
  * is adding those two files; an example without its expectation fails here.
  *
@@ -41,6 +41,7 @@ import {
 	type WorkflowJson,
 	type WorkflowNode,
 } from '../../scripts/n8n';
+import type { NewTransaction } from '../sandbox';
 import { HookRecorder } from '../shared/hookRecorder';
 import { useRealN8n } from '../shared/realN8n';
 import { startScriptedChatModel, type ChatStep, type ScriptedChatModel } from './scriptedChatModel';
@@ -50,6 +51,8 @@ jest.setTimeout(15 * 60_000);
 interface ExampleExpectation {
 	about: string;
 	customers: Array<{ id: string; name?: string; email?: string; currency?: string; balance?: number; metadata?: Record<string, string> }>;
+	/** Transactions the sandbox holds before the run, oldest first (e.g. the bulk run an example undoes). */
+	transactions?: Array<{ customer: string } & NewTransaction>;
 	run:
 		| { trigger: 'manual' | 'schedule' }
 		| { trigger: 'webhook'; deliveries: object[] }
@@ -143,6 +146,7 @@ function prepareSandbox(example: Example): void {
 	e2e.sandbox.reset();
 	chatHook.clear();
 	for (const customer of example.expectation.customers) e2e.sandbox.createCustomer(customer);
+	for (const { customer, ...transaction } of example.expectation.transactions ?? []) e2e.sandbox.createTransaction(customer, transaction);
 	chatModel.play(example.expectation.chatModel ?? []);
 }
 

@@ -41,7 +41,7 @@ describe('Reverse', () => {
 		expect(reversal.metadata).toMatchObject({ n8n_reverses: original.id, n8n_idempotency_key: `n8n-reverse-${original.id}-1` });
 		expect(stored(sandbox(), original.id)?.metadata).toEqual({ batch: 'b1', n8n_reversed_by: reversal.id, n8n_reversed_amount: '10.00 EUR' });
 		expect(sandbox().customer(customer)?.balance).toBe(0);
-		expect(writesTo(sandbox()).map((request) => request.idempotencyKey)).toEqual([`n8n-reverse-${original.id}-1`, `n8n-reverse-${original.id}-1-link`]);
+		expect(writesTo(sandbox()).map((request) => request.idempotencyKey)).toEqual([`n8n-reverse-${original.id}-1`, expect.stringMatching(`^n8n-reverse-${original.id}-link-`)]);
 		expect(result.output('Stripe').map((item) => item.json)).toEqual([
 			expect.objectContaining({
 				id: reversal.id,
@@ -108,6 +108,37 @@ describe('Reverse', () => {
 		expect(next.output('Stripe')[0].json).toMatchObject({ code: 'already_reversed', error: expect.stringContaining(reversal.id) });
 		expect(reversalsOf(sandbox(), original.id)).toHaveLength(1);
 		expect(stored(sandbox(), original.id)?.metadata).toMatchObject({ n8n_reversed_by: reversal.id, n8n_reversed_amount: '10.00 EUR' });
+		expect(sandbox().customer(customer)?.balance).toBe(0);
+	});
+
+	it('a failed link, retried in the same run (Retry On Fail): the reversal is not written again, the link is completed', async () => {
+		const { customer, original } = credited(sandbox());
+		sandbox().setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: `/balance_transactions/${original.id}` }] });
+		const result = await runStripe(sandbox(), [{ customer, transaction: original.id }], reverse(), { ...V2, retryOnFail: true, maxTries: 2 });
+
+		expect(result.status).toBe('success');
+		const [reversal] = reversalsOf(sandbox(), original.id);
+		expect(reversalsOf(sandbox(), original.id)).toHaveLength(1);
+		expect(result.output('Stripe')[0].json).toMatchObject({ id: reversal.id, alreadyApplied: true });
+		expect(stored(sandbox(), original.id)?.metadata).toMatchObject({ n8n_reversed_by: reversal.id });
+	});
+
+	it("another run's reversal under the same key, not yet listed (two processes at once): refused, not written twice", async () => {
+		const { customer, original } = credited(sandbox());
+		// Stripe already holds a write under the step's key that this run's list did not show: the other process's.
+		const other = await fetch(`${sandbox().url}/v1/customers/${customer}/balance_transactions`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${sandbox().secretKey}`, 'Idempotency-Key': `n8n-reverse-${original.id}-1`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: 'amount=1000&currency=eur',
+		});
+		expect(other.status).toBe(200);
+
+		const result = await runStripe(sandbox(), [{ customer, transaction: original.id }], reverse(), continueOnError);
+		expect(result.output('Stripe')[0].json).toMatchObject({
+			code: 'already_reversed',
+			error: `Transaction ${original.id} is being reversed by another run: nothing was sent (item 0)`,
+		});
+		expect(sandbox().transactions(customer)).toHaveLength(2);
 		expect(sandbox().customer(customer)?.balance).toBe(0);
 	});
 

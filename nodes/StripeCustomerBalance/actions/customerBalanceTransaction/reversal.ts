@@ -12,6 +12,7 @@
  * - the reversal records the item key of the node run that wrote it: n8n's Retry of that run (and Retry On Fail) finds
  *   its own reversal and outputs it marked `alreadyApplied` instead of failing.
  */
+import { randomUUID } from 'crypto';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { decimalToSmallestUnit } from '../../amounts';
@@ -201,7 +202,11 @@ export class Reversal {
 		return size;
 	}
 
-	/** The original names its latest reversal and how much is reversed; sent only when it does not say so yet. */
+	/**
+	 * The original names its latest reversal and how much is reversed; sent only when it does not say so yet. Setting
+	 * metadata to given values is idempotent by itself, so each link gets a fresh key: a key Stripe saved with a failure
+	 * (a 500 once it began) would replay that failure to every repair for 24 hours.
+	 */
 	private async link(original: IDataObject, reversals: IDataObject[], reversed: number): Promise<void> {
 		if (this.request.checkOnly || reversals.length === 0) return;
 		const wanted = { [REVERSAL_METADATA.reversedBy]: reversals[0].id as string, [REVERSAL_METADATA.reversedAmount]: moneyText(reversed, original.currency as string) };
@@ -213,20 +218,19 @@ export class Reversal {
 			path: `${this.path}/${original.id as string}`,
 			params: { metadata: wanted },
 			itemIndex: this.request.itemIndex,
-			options: { ...this.request.options, idempotencyKey: `n8n-reverse-${original.id as string}-${reversals.length}-link` },
+			options: { ...this.request.options, idempotencyKey: `n8n-reverse-${original.id as string}-link-${randomUUID()}` },
 		});
 	}
 
 	private alreadyReversed(original: IDataObject, reversals: IDataObject[]): Error {
-		const ids = reversals.map((reversal) => reversal.id as string);
-		const named = ids.length > 0 ? ` by ${ids.join(', ')}` : '';
-		return refuse(
-			this.client.node,
-			this.request.itemIndex,
-			'already_reversed',
-			`Transaction ${original.id as string} is already reversed${named}`,
-			`A transaction is reversed once. The reversal's metadata names the original (${REVERSAL_METADATA.reverses}), the original's names the reversal (${REVERSAL_METADATA.reversedBy}).`,
-		);
+		const hint = `A transaction is reversed once. The reversal's metadata names the original (${REVERSAL_METADATA.reverses}), the original's names the reversal (${REVERSAL_METADATA.reversedBy}).`;
+		const id = original.id as string;
+		if (reversals.length === 0) {
+			// Stripe holds a write under this step's key that the list did not show: another run's, at this very moment.
+			return refuse(this.client.node, this.request.itemIndex, 'already_reversed', `Transaction ${id} is being reversed by another run`, hint);
+		}
+		const ids = reversals.map((reversal) => reversal.id as string).join(', ');
+		return refuse(this.client.node, this.request.itemIndex, 'already_reversed', `Transaction ${id} is already reversed by ${ids}`, hint);
 	}
 
 	private descriptionFor(original: IDataObject): string {

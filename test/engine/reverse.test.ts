@@ -50,7 +50,7 @@ describe('Reverse', () => {
 				reverses: { id: original.id, amount: -1000, currency: 'eur', reversed: 1000, left: 0 },
 			}),
 		]);
-		expect(result.output('Stripe')[0].json.alreadyApplied).toBeUndefined();
+		expect(result.output('Stripe')[0].json.alreadyApplied).toBe(false);
 	});
 
 	it('a second Reverse is refused naming the reversal, and still after Stripe forgot the keys; nothing is sent', async () => {
@@ -89,9 +89,34 @@ describe('Reverse', () => {
 		expect(reversalsOf(sandbox(), first.original.id)).toHaveLength(1);
 		expect(result.output('Stripe').map((item) => [item.json.id, item.json.alreadyApplied, item.json.amount])).toEqual([
 			[janes.id, true, 1000],
-			[bobs.id, undefined, -500],
+			[bobs.id, false, -500],
 		]);
 		expect(result.output('Stripe')[0].json.appliedAt).toBe(new Date(janes.created * 1000).toISOString());
+	});
+
+	it("n8n's Retry of the failed execution, after Stripe forgot the keys: its own reversal given back as already applied, the rest written", async () => {
+		const first = credited(sandbox());
+		const bob = sandbox().createCustomer({ email: 'bob@acme.com' }).id;
+		const second = sandbox().createTransaction(bob, { amount: 500, currency: 'usd' });
+		sandbox().setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: `/v1/customers/${bob}/balance_transactions` }] });
+		const items = [
+			{ customer: first.customer, transaction: first.original.id },
+			{ customer: bob, transaction: second.id },
+		];
+		const parameters = reverse({ options: { concurrency: 1 } });
+		const failed = await runStripe(sandbox(), items, parameters, V2);
+		expect(failed.status).toBe('error');
+
+		sandbox().setFaults({ idempotencyKeyTtlMs: 0 });
+		const retried = await runStripe(sandbox(), items, parameters, V2, { retryOf: failed });
+		expect(retried.status).toBe('success');
+		expect(retried.output('Stripe').map((item) => item.json.alreadyApplied)).toEqual([true, false]);
+		expect(reversalsOf(sandbox(), first.original.id)).toHaveLength(1);
+		expect(reversalsOf(sandbox(), second.id)).toHaveLength(1);
+
+		// Another execution (a re-run in the editor, a second workflow) is refused: it did not write that reversal.
+		const other = await runStripe(sandbox(), items.slice(0, 1), parameters, continueOnError);
+		expect(other.output('Stripe')[0].json.code).toBe('already_reversed');
 	});
 
 	it('a crash between the reversal and the link: the next Reverse finds the reversal, completes the link and writes nothing more', async () => {

@@ -244,14 +244,6 @@ export class StripeClient {
 		return this.idempotencyKeys.keyFor(itemIndex, method, account);
 	}
 
-	/**
-	 * The key an item's write gets when the user chose none: it names this node run's item, the same across Retry On
-	 * Fail and n8n's Retry of the execution (Reverse records it, to know its own write again on such a retry).
-	 */
-	itemKey(itemIndex: number, stripeAccount: string | undefined): string {
-		return this.derivedKey(itemIndex, 'POST', stripeAccount);
-	}
-
 	private async attempt(request: IHttpRequestOptions): Promise<
 		| {
 				kind: 'reply';

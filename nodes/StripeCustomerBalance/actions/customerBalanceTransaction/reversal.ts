@@ -17,9 +17,10 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { decimalToSmallestUnit } from '../../amounts';
 import { moneyText } from '../../asWritten';
-import { allPages, detailsOf, isAlreadySent, type CallOptions } from '../../transport';
+import { IDEMPOTENCY_METADATA_FIELD, allPages, detailsOf, isAlreadySent, type CallOptions } from '../../transport';
 import { toNodeApiError } from '../../transport/errors';
 import { InvalidInput, LIMITS } from '../../validation';
+import { appliedMark } from '../earlierWrites';
 import type { StripeSender } from '../types';
 import { withDirection } from './amountFields';
 
@@ -27,8 +28,8 @@ import { withDirection } from './amountFields';
 export const REVERSAL_METADATA = {
 	/** On the reversal: the original's id. */
 	reverses: 'n8n_reverses',
-	/** On the reversal: the Idempotency-Key it was sent with. */
-	sentWith: 'n8n_idempotency_key',
+	/** On the reversal: the Idempotency-Key it was sent with, where every write of the node records its own. */
+	sentWith: IDEMPOTENCY_METADATA_FIELD,
 	/** On the reversal: the item key of the node run that wrote it (transport/idempotency.ts). */
 	writtenBy: 'n8n_reverse_attempt',
 	/** On the original: its latest reversal. */
@@ -59,9 +60,6 @@ function refuse(node: INode, itemIndex: number, code: Refusal, message: string, 
 
 const metadataOf = (transaction: IDataObject) => (transaction.metadata ?? {}) as Record<string, string>;
 
-function createdAt(transaction: IDataObject): string {
-	return new Date((transaction.created as number) * 1000).toISOString();
-}
 
 export class Reversal {
 	private readonly path: string;
@@ -82,7 +80,7 @@ export class Reversal {
 		const own = reversals.find((reversal) => metadataOf(reversal)[REVERSAL_METADATA.writtenBy] === this.ownKey());
 		if (own) {
 			await this.link(original, reversals, reversed);
-			return [this.output(own, original, reversed, { alreadyApplied: true, appliedAt: createdAt(own) })];
+			return [this.output(own, original, reversed, appliedMark({ object: own, alreadyApplied: true }))];
 		}
 		if (left <= 0) {
 			await this.link(original, reversals, reversed);
@@ -92,8 +90,8 @@ export class Reversal {
 		this.request.checkSize?.(size, original.currency as string);
 		const step = reversals.length + 1;
 		const key = `n8n-reverse-${original.id as string}-${step}`;
-		const reversal = await this.client
-			.send({
+		const written = await this.client
+			.write({
 				urgent: this.request.urgent,
 				method: 'POST',
 				path: this.path,
@@ -116,8 +114,10 @@ export class Reversal {
 				throw error;
 			});
 		if (this.request.checkOnly) return [];
+		const reversal = written.object;
 		await this.link(original, [reversal, ...reversals], reversed + size);
-		return [this.output(reversal, original, reversed + size)];
+		// Stripe replayed this step's write (within its 24 hours, one the list did not show yet): nothing was written now.
+		return [this.output(reversal, original, reversed + size, appliedMark({ object: reversal, alreadyApplied: written.replayed }))];
 	}
 
 	/** The original, read after its customer: each refusal that can be told before a write is told here. */
@@ -180,9 +180,9 @@ export class Reversal {
 		);
 	}
 
-	/** The item key of this node run: what a reversal it wrote carries. */
+	/** The key this node run's item derives (Reverse takes no key from the user): what a reversal it wrote carries. */
 	private ownKey(): string {
-		return this.client.itemKey(this.request.itemIndex, this.request.options.stripeAccount);
+		return this.client.idempotencyKeyOf({ itemIndex: this.request.itemIndex, options: { ...this.request.options, idempotencyKey: undefined } });
 	}
 
 	private sizeOf(original: IDataObject, left: number): number {

@@ -27,6 +27,22 @@ function credited(of: Sandbox, amount = -1000) {
 	return { customer, original };
 }
 
+/**
+ * Jane's credit and Bob's debit, to be reversed in that order (Concurrency 1): Bob's reversal fails once, after Jane's
+ * was written, so the node fails with one reversal made.
+ */
+function secondFailsOnce(of: Sandbox) {
+	const first = credited(of);
+	const bob = of.createCustomer({ email: 'bob@acme.com' }).id;
+	const second = of.createTransaction(bob, { amount: 500, currency: 'usd' });
+	of.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: `/v1/customers/${bob}/balance_transactions` }] });
+	const items = [
+		{ customer: first.customer, transaction: first.original.id },
+		{ customer: bob, transaction: second.id },
+	];
+	return { first, second, items };
+}
+
 const reversalsOf = (of: Sandbox, id: string) => of.transactions().filter((transaction) => transaction.metadata?.n8n_reverses === id);
 const stored = (of: Sandbox, id: string) => of.transactions().find((transaction) => transaction.id === id);
 
@@ -72,15 +88,7 @@ describe('Reverse', () => {
 	});
 
 	it("a retry of the run that wrote it (Retry On Fail, n8n's Retry: same node context) outputs its reversal as already applied", async () => {
-		const first = credited(sandbox());
-		const bob = sandbox().createCustomer({ email: 'bob@acme.com' }).id;
-		const second = sandbox().createTransaction(bob, { amount: 500, currency: 'usd' });
-		// Bob's reversal fails once, after Jane's was written: the node fails, and Retry On Fail runs it again whole.
-		sandbox().setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: `/v1/customers/${bob}/balance_transactions` }] });
-		const items = [
-			{ customer: first.customer, transaction: first.original.id },
-			{ customer: bob, transaction: second.id },
-		];
+		const { first, second, items } = secondFailsOnce(sandbox());
 		const result = await runStripe(sandbox(), items, reverse({ options: { concurrency: 1 } }), { ...V2, retryOnFail: true, maxTries: 2 });
 
 		expect(result.status).toBe('success');
@@ -95,14 +103,7 @@ describe('Reverse', () => {
 	});
 
 	it("n8n's Retry of the failed execution, after Stripe forgot the keys: its own reversal given back as already applied, the rest written", async () => {
-		const first = credited(sandbox());
-		const bob = sandbox().createCustomer({ email: 'bob@acme.com' }).id;
-		const second = sandbox().createTransaction(bob, { amount: 500, currency: 'usd' });
-		sandbox().setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: `/v1/customers/${bob}/balance_transactions` }] });
-		const items = [
-			{ customer: first.customer, transaction: first.original.id },
-			{ customer: bob, transaction: second.id },
-		];
+		const { first, second, items } = secondFailsOnce(sandbox());
 		const parameters = reverse({ options: { concurrency: 1 } });
 		const failed = await runStripe(sandbox(), items, parameters, V2);
 		expect(failed.status).toBe('error');

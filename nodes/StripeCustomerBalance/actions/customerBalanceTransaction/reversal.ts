@@ -60,7 +60,6 @@ function refuse(node: INode, itemIndex: number, code: Refusal, message: string, 
 
 const metadataOf = (transaction: IDataObject) => (transaction.metadata ?? {}) as Record<string, string>;
 
-
 export class Reversal {
 	private readonly path: string;
 

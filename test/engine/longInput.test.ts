@@ -31,6 +31,7 @@ interface Case {
 const create = (customer: string, extra: Record<string, unknown> = {}) => ({ ...createFromItem({ amount: 1, currency: 'usd' }), customer: byId(customer), ...extra });
 const get = (extra: Record<string, unknown>) => ({ resource: 'customerBalanceTransaction', operation: 'get', transactionId: 'cbtxn_1Valid', ...extra });
 const getAll = (customer: string, filters: Record<string, unknown>) => ({ resource: 'customerBalanceTransaction', operation: 'getAll', customer: byId(customer), filters });
+const reverse = (customer: string, extra: Record<string, unknown>) => ({ resource: 'customerBalanceTransaction', operation: 'reverse', customer: byId(customer), transactionId: 'cbtxn_1Valid', ...extra });
 const find = (extra: Record<string, unknown>) => ({ resource: 'customer', operation: 'find', ...extra });
 
 const cases: Array<[string, Case]> = [
@@ -53,6 +54,8 @@ const cases: Array<[string, Case]> = [
 	['Idempotency Key', { field: 'Idempotency Key', parameters: (c) => create(c, { options: { idempotencyKey: FROM_ITEM } }), valid: () => 'order-1', longValue: long('order-') }],
 	['Stripe Account', { field: 'Stripe Account', parameters: (c) => create(c, { options: { stripeAccount: FROM_ITEM } }), valid: () => 'acct_1Valid', longValue: long('acct_') }],
 	['API Version', { field: 'API Version', parameters: (c) => create(c, { options: { apiVersion: FROM_ITEM } }), valid: () => '2026-07-29.dahlia', longValue: long('2026-07-29.') }],
+	['Amount to Reverse', { field: 'Amount to Reverse', parameters: (c) => reverse(c, { amountToReverse: FROM_ITEM }), valid: () => '1.00', longValue: LONG_AMOUNT }],
+	['Metadata value (Get Many filter)', { field: 'Metadata', parameters: (c) => getAll(c, { metadata: { metadataValues: [{ key: 'batch', value: FROM_ITEM }] } }), valid: () => 'b1', longValue: long() }],
 	['Direction (a dropdown, from an expression)', { field: 'Direction', parameters: (c) => create(c, { direction: FROM_ITEM }), valid: () => 'credit', longValue: long('credit'), typeVersion: 2 }],
 ];
 

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { InvalidInput, transactionId } from '../../validation';
+import { InvalidInput, TEXT_BOUNDS, boundedText, transactionId } from '../../validation';
 import { checkOnlyOption } from '../checkOnly';
 import { customerLocator, readCustomer } from '../customerLocator';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
@@ -39,7 +39,7 @@ export const description = updateDisplayOptions(
 /** A part to reverse: a positive number as written (its decimals are checked against the currency when it is known). */
 function readPart(value: unknown): unknown {
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-	const written = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const written = typeof value === 'number' ? String(value) : typeof value === 'string' ? boundedText('Amount to Reverse', value, TEXT_BOUNDS.amount).trim() : '';
 	if (!/^\d*\.?\d+$|^\d+\.$/.test(written) || Number(written) <= 0) {
 		throw new InvalidInput('Amount to Reverse', `${JSON.stringify(value)} is not a positive amount`, 'Write it like 2.50, in the transaction\'s currency, or leave it empty to reverse all that is left.');
 	}

@@ -29,6 +29,8 @@ const toolParametersV2 = {
 	...toolParameters,
 	direction: "={{ $fromAI('direction', 'credit (the customer gets money off) or debit (the customer owes more)', 'string') }}",
 	amount: "={{ $fromAI('amount', 'Amount as written in the currency, e.g. 10 or 12.50; always positive', 'number') }}",
+	// A version 2 tool writes money only under a Max Amount (guardrails.test.ts).
+	options: { maxAmount: 50 },
 };
 
 async function callTool(args: object, parameters: Record<string, unknown> = toolParameters, typeVersion = 1) {

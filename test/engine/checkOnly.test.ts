@@ -61,6 +61,7 @@ describe('check only (send nothing)', () => {
 				currency: 'eur',
 				balanceNow: -500,
 				balanceAfter: -1500,
+				asWritten: { amount: 10, currency: 'EUR', direction: 'credit', summary: '10.00 EUR credit', balanceNow: '5.00 EUR credit', balanceAfter: '15.00 EUR credit' },
 			},
 			{
 				checkOnly: true,
@@ -73,6 +74,7 @@ describe('check only (send nothing)', () => {
 				currency: 'eur',
 				balanceNow: 0,
 				balanceAfter: 2500,
+				asWritten: { amount: 25, currency: 'EUR', direction: 'debit', summary: '25.00 EUR debit', balanceNow: '0.00 EUR', balanceAfter: '25.00 EUR owed' },
 			},
 			{
 				checkOnly: true,
@@ -85,6 +87,7 @@ describe('check only (send nothing)', () => {
 				currency: 'eur',
 				balanceNow: -500,
 				balanceAfter: -1750,
+				asWritten: { amount: 2.5, currency: 'EUR', direction: 'credit', summary: '2.50 EUR credit', balanceNow: '5.00 EUR credit', balanceAfter: '17.50 EUR credit' },
 			},
 		]);
 

@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { CallOptions, StripeClient } from '../transport';
 import type { CustomerLookup, CustomerRef } from './customerLookup';
+import type { CustomerReads } from './customerReads';
 import type { ParameterReader } from './parameters';
 
 /** What an item's run is handed once its customer is known. */
@@ -21,6 +22,8 @@ export type StripeSender = Pick<StripeClient, 'send' | 'node'>;
 export interface PreparedItem {
 	/** The customer the item is about: an id at once, an email resolved before the item gets its lane. */
 	customer?: { ref: CustomerRef; options: CallOptions; writes: boolean };
+	/** Checks against the customer, once they are known and before anything of the run is sent (reads only). */
+	before?: (customers: CustomerReads, customerId: string) => Promise<void>;
 	run: (client: StripeSender, turn: Turn) => Promise<IDataObject[]>;
 }
 

@@ -3,13 +3,19 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { CheckOnlyRun, readCheckOnly } from '../actions/checkOnly';
 import { executionSettings } from '../actions/options';
 import { CustomerLookup, type ResolvedCustomer } from '../actions/customerLookup';
+import { CustomerReads } from '../actions/customerReads';
 import { ParameterReader } from '../actions/parameters';
 import type { Operation, PreparedItem } from '../actions/types';
 import { IdempotencyKeys, StripeClient, isAlreadySent } from '../transport';
-import { JobRunner, customerKey, type Job } from './customerOrder';
+import { JobRunner, customerKey, type Job, type JobResult } from './customerOrder';
 import { InOrder } from './inOrder';
-import { alreadySentError, errorItem, itemError } from './itemErrors';
+import { alreadySentError, errorItem, itemError, stoppedRunError } from './itemErrors';
 import { processPreparation } from './preparationTurns';
+
+/** The outputs of the writing items that succeeded, in input order. */
+function writtenBy(writing: Set<number>, results: Array<JobResult<IDataObject[]>>): IDataObject[] {
+	return results.flatMap((result, itemIndex) => (result?.ok && writing.has(itemIndex) ? result.value : []));
+}
 
 /**
  * One execution's items through one operation: every item prepared (validated into a request; nothing is sent if one
@@ -34,6 +40,7 @@ export async function runItems(
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
 	let checkRun: CheckOnlyRun | undefined;
+	let customers: CustomerReads;
 	try {
 		settings = executionSettings(this);
 		client = await StripeClient.connect(this, {
@@ -41,7 +48,8 @@ export async function runItems(
 			endpointRequestsPerSecond: settings.endpointRequestsPerSecond,
 			idempotencyKeys: IdempotencyKeys.of(this),
 		});
-		if (readCheckOnly(this)) checkRun = new CheckOnlyRun(client);
+		customers = new CustomerReads(client);
+		if (readCheckOnly(this)) checkRun = new CheckOnlyRun(client, customers);
 	} catch (error) {
 		const wrapped = itemError(this, error, 0);
 		if (!continueOnFail) throw wrapped;
@@ -70,8 +78,11 @@ export async function runItems(
 			const item: PreparedItem = operation.prepare(parameters, itemIndex);
 			if (!item.customer) return jobOf(item, undefined);
 			const resolved = lookup.resolve(item.customer.ref, item.customer.options, itemIndex);
-			if (!(resolved instanceof Promise)) return jobOf(item, resolved);
-			const job = resolved.then((found) => jobOf(item, found));
+			if (!(resolved instanceof Promise) && !item.before) return jobOf(item, resolved);
+			const job = Promise.resolve(resolved).then(async (found) => {
+				await item.before?.(customers, found.id);
+				return jobOf(item, found);
+			});
 			// Awaited in its turn; if the run stops first (a bad item), its failure must not go unhandled.
 			job.catch(() => undefined);
 			return job;
@@ -80,6 +91,8 @@ export async function runItems(
 			return undefined;
 		}
 	};
+	/** With On Error: Stop, the items that write (a job with a customer lane): what a stopped run reports it wrote. */
+	const writing = new Set<number>();
 	let runner: JobRunner<IDataObject[]>;
 	let results: Awaited<ReturnType<typeof runner.close>>;
 	try {
@@ -108,7 +121,10 @@ export async function runItems(
 			}
 			// An item an earlier attempt already sent stops nothing: the others still go out, then the node reports it.
 			runner = new JobRunner(settings.concurrency, (error) => !isAlreadySent(error));
-			jobs.forEach((job, itemIndex) => runner.add(itemIndex, job));
+			jobs.forEach((job, itemIndex) => {
+				if (job.customer) writing.add(itemIndex);
+				runner.add(itemIndex, job);
+			});
 		}
 		results = await runner.close();
 	} finally {
@@ -118,6 +134,7 @@ export async function runItems(
 	results.forEach((result, itemIndex) => {
 		if (!result || result.ok) return;
 		if (!continueOnFail && isAlreadySent(result.error)) alreadySent.set(itemIndex, itemError(this, result.error, itemIndex) as NodeApiError);
+		else if (!continueOnFail && writing.size > 0) throw stoppedRunError(itemError(this, result.error, itemIndex), writtenBy(writing, results));
 		else fail(result.error, itemIndex);
 	});
 	if (alreadySent.size > 0) throw alreadySentError(alreadySent);

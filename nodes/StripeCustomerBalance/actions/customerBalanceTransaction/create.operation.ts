@@ -5,6 +5,8 @@ import { customerLocator, readCustomer } from '../customerLocator';
 import { descriptionField, expandField, metadataField, readMetadata } from '../fields';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
+import { allowAnyCurrencyOption, checkAmount, currencyCheck, maxAmountOption, maxTotalOption } from '../guardrails';
+import { withTransactionAsWritten } from '../../asWritten';
 import type { Operation } from '../types';
 import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, version1AmountFormat, version1Direction, withDirection } from './amountFields';
 
@@ -44,8 +46,14 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{ ...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption]), displayOptions: { show: VERSION_1 } },
-	{ ...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption]), displayOptions: { show: FROM_VERSION_2 } },
+	{
+		...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption, maxAmountOption, maxTotalOption]),
+		displayOptions: { show: VERSION_1 },
+	},
+	{
+		...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption, maxAmountOption, maxTotalOption, allowAnyCurrencyOption]),
+		displayOptions: { show: FROM_VERSION_2 },
+	},
 ];
 
 export const description = updateDisplayOptions(
@@ -60,6 +68,7 @@ export const create: Operation = {
 		const options = readOptions(parameters, itemIndex);
 		const currency = currencyCode('Currency', parameters.get('currency', itemIndex));
 		const amount = readAmount(parameters, itemIndex, currency, options);
+		checkAmount(parameters, amount, currency, itemIndex);
 		const fields = parameters.get('additionalFields', itemIndex, {}) as IDataObject;
 		const expand = expandList('Expand', fields.expand);
 		const params = {
@@ -72,6 +81,7 @@ export const create: Operation = {
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
+			before: currencyCheck(parameters, currency, callOptions, itemIndex),
 			run: async (client, { customerId, urgent }) => {
 				const transaction = await client.send({
 					urgent,
@@ -81,7 +91,7 @@ export const create: Operation = {
 					itemIndex,
 					options: callOptions,
 				});
-				return [parameters.nodeVersion >= 2 ? withDirection(transaction) : transaction];
+				return [withTransactionAsWritten(parameters.nodeVersion >= 2 ? withDirection(transaction) : transaction)];
 			},
 		};
 	},

@@ -6,6 +6,7 @@ import { customerLocator, readCustomer } from '../customerLocator';
 import { returnAllAndLimit } from '../fields';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
+import { withTransactionAsWritten } from '../../asWritten';
 
 const properties: INodeProperties[] = [
 	customerLocator,
@@ -67,7 +68,8 @@ export const getAll: Operation = {
 		return {
 			customer: { ref: customer, options: callOptions, writes: false },
 			run: async (client, { customerId }) =>
-				await allPages(
+				(
+					await allPages(
 					client,
 					{
 						method: 'GET',
@@ -82,7 +84,8 @@ export const getAll: Operation = {
 						options: callOptions,
 					},
 					limit,
-				),
+				)
+				).map(withTransactionAsWritten),
 		};
 	},
 };

@@ -111,6 +111,32 @@ describe('Stripe Customer Balance as an AI Agent tool', () => {
 	});
 });
 
+describe('Max Amount in an AI Agent tool (version 2)', () => {
+	it('an agent told "credit him 1000" is refused naming the maximum, and nothing is sent', async () => {
+		const customer = sandbox().createCustomer({ currency: 'eur' });
+		const call = await callTool({ customer_id: customer.id, direction: 'credit', amount: 1000, currency: 'EUR', reason: 'He asked nicely' }, toolParametersV2, 2);
+		expect(call.response).toEqual({ toolError: expect.stringMatching(/^Invalid Amount in item 0: 1000\.00 EUR is over Max Amount, 50 EUR per item: nothing was sent for it/) });
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('a tool without Max Amount writes nothing: the safe default', async () => {
+		const customer = sandbox().createCustomer({ currency: 'eur' });
+		const call = await callTool({ customer_id: customer.id, direction: 'credit', amount: 5, currency: 'EUR', reason: 'x' }, { ...toolParametersV2, options: {} }, 2);
+		expect(call.response).toEqual({
+			toolError: expect.stringMatching(/^Invalid Max Amount in item 0: is not set, and this node is an AI agent's tool: it writes no money without a maximum/),
+		});
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('the agent cannot raise it: Max Amount from $fromAI() is refused before anything is sent', async () => {
+		const customer = sandbox().createCustomer({ currency: 'eur' });
+		const agentSets = { ...toolParametersV2, options: { maxAmount: "={{ $fromAI('max_amount', 'The most to credit', 'number') }}" } };
+		const call = await callTool({ customer_id: customer.id, direction: 'credit', amount: 1000, currency: 'EUR', reason: 'x', max_amount: 100000 }, agentSets, 2);
+		expect(JSON.stringify(call.response)).toMatch(/Invalid Max Amount in item 0: is an expression/);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+});
+
 describe('Check Only in an AI Agent tool', () => {
 	it('a tool the builder set to Check Only lets the agent preview a credit: the request it would send, and nothing written', async () => {
 		const jane = sandbox().createCustomer({ email: 'jane@example.com', name: 'Jane' });

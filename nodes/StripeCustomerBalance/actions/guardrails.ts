@@ -52,7 +52,8 @@ function savedMaximum(parameters: ParameterReader, name: string, field: string):
 	const value = parameters.savedOption(name);
 	if (value === undefined || value === 0) return undefined;
 	if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-	const what = typeof value === 'string' && value.startsWith('=') ? `is an expression (${value.slice(1)})` : `${JSON.stringify(value)} is not a positive number`;
+	// n8n hands an expression in a field that takes none over as its text, with or without its leading '='.
+	const what = typeof value === 'string' && value.includes('{{') ? `is an expression (${value.replace(/^=/, '')})` : `${JSON.stringify(value)} is not a positive number`;
 	throw new InvalidInput(field, what, NO_EXPRESSION);
 }
 

@@ -96,6 +96,7 @@ it('check only sends no write and shows each request; the real run then sends ex
 		currency: 'eur',
 		balanceNow: -500,
 		balanceAfter: -1750,
+		asWritten: { amount: 12.5, currency: 'EUR', direction: 'credit', summary: '12.50 EUR credit', balanceNow: '5.00 EUR credit', balanceAfter: '17.50 EUR credit' },
 	});
 	expect(v2[1]).toMatchObject({ customer: { id: globex, name: 'Globex SA' }, balanceNow: 0, balanceAfter: -4900 });
 	expect(v2[2]).toMatchObject({ customer: { id: acme }, balanceNow: -500, balanceAfter: -2050 });

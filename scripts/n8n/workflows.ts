@@ -288,6 +288,10 @@ export interface StripeOptions {
 	expand?: string[];
 	/** Create and Update: Check Only (Send Nothing). */
 	checkOnly?: boolean;
+	/** Create: guardrails on money (no expression). */
+	maxAmount?: number;
+	maxTotalPerExecution?: number;
+	allowAnyCurrency?: boolean;
 }
 
 /** Parameters of each operation of the node. Strings may be expressions ('={{ … }}'). */

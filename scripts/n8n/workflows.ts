@@ -292,6 +292,8 @@ export interface StripeOptions {
 	maxAmount?: number;
 	maxTotalPerExecution?: number;
 	allowAnyCurrency?: boolean;
+	/** Create: how many days back a key keeps applying once (0: the customer's whole history). */
+	lookBackDays?: number;
 }
 
 /** Parameters of each operation of the node. Strings may be expressions ('={{ … }}'). */

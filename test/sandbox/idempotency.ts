@@ -7,7 +7,9 @@ export interface SavedReply {
   requestId: string;
 }
 
-type IdempotencyRecord = { fingerprint: string; state: 'in_flight' } | ({ fingerprint: string; state: 'completed' } & SavedReply);
+type IdempotencyRecord =
+  | { fingerprint: string; state: 'in_flight' }
+  | ({ fingerprint: string; state: 'completed'; completedAt: number } & SavedReply);
 
 export interface IdempotencyClaim {
   readonly scopedKey: string;
@@ -21,8 +23,18 @@ export function requestFingerprint(method: string, path: string, params: unknown
 export class IdempotencyStore {
   private readonly records = new Map<string, IdempotencyRecord>();
 
-  find(account: string, key: string): IdempotencyRecord | undefined {
-    return this.records.get(scope(account, key));
+  /**
+   * The key's record, unless it is older than `ttlMs`: Stripe keeps a key for at least 24 hours and may prune it after
+   * that, when a request with it is a new request. `null` keeps keys for ever.
+   */
+  find(account: string, key: string, ttlMs: number | null = null, now = Date.now()): IdempotencyRecord | undefined {
+    const scopedKey = scope(account, key);
+    const record = this.records.get(scopedKey);
+    if (record?.state === 'completed' && ttlMs !== null && now - record.completedAt >= ttlMs) {
+      this.records.delete(scopedKey);
+      return undefined;
+    }
+    return record;
   }
 
   claim(account: string, key: string, fingerprint: string): IdempotencyClaim {
@@ -37,7 +49,12 @@ export class IdempotencyStore {
   }
 
   complete(claim: IdempotencyClaim, reply: SavedReply): void {
-    this.records.set(claim.scopedKey, { fingerprint: claim.fingerprint, state: 'completed', ...reply });
+    this.records.set(claim.scopedKey, { fingerprint: claim.fingerprint, state: 'completed', completedAt: Date.now(), ...reply });
+  }
+
+  /** Every completed key becomes `ms` older, as if that much time had passed since its request. */
+  age(ms: number): void {
+    for (const record of this.records.values()) if (record.state === 'completed') record.completedAt -= ms;
   }
 
   clear(): void {

@@ -32,7 +32,7 @@ export async function executeWrite(
     const key = call.idempotencyKey;
     if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw idempotencyKeyTooLong(key.length);
     const fingerprint = requestFingerprint(call.method, call.path, params);
-    const existing = state.idempotency.find(accountScope, key);
+    const existing = state.idempotency.find(accountScope, key, state.faults.current.idempotencyKeyTtlMs);
     if (existing?.state === 'in_flight') throw idempotencyKeyInUse();
     if (existing?.state === 'completed') {
       if (existing.fingerprint !== fingerprint) {

@@ -4,6 +4,7 @@ import { CheckOnlyRun, readCheckOnly } from '../actions/checkOnly';
 import { executionSettings } from '../actions/options';
 import { CustomerLookup, type ResolvedCustomer } from '../actions/customerLookup';
 import { CustomerReads } from '../actions/customerReads';
+import { EarlierWrites, readLookBackDays } from '../actions/earlierWrites';
 import { ParameterReader } from '../actions/parameters';
 import type { Operation, PreparedItem } from '../actions/types';
 import { IdempotencyKeys, StripeClient, isAlreadySent } from '../transport';
@@ -12,9 +13,9 @@ import { InOrder } from './inOrder';
 import { alreadySentError, errorItem, itemError, stoppedRunError } from './itemErrors';
 import { processPreparation } from './preparationTurns';
 
-/** The outputs of the writing items that succeeded, in input order. */
+/** The transactions the writing items wrote now (not those found already applied), in input order. */
 function writtenBy(writing: Set<number>, results: Array<JobResult<IDataObject[]>>): IDataObject[] {
-	return results.flatMap((result, itemIndex) => (result?.ok && writing.has(itemIndex) ? result.value : []));
+	return results.flatMap((result, itemIndex) => (result?.ok && writing.has(itemIndex) ? result.value.filter((json) => json.alreadyApplied !== true) : []));
 }
 
 /**
@@ -41,8 +42,10 @@ export async function runItems(
 	let client: StripeClient;
 	let checkRun: CheckOnlyRun | undefined;
 	let customers: CustomerReads;
+	let earlierWrites: EarlierWrites;
 	try {
 		settings = executionSettings(this);
+		earlierWrites = new EarlierWrites(readLookBackDays(this));
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
 			endpointRequestsPerSecond: settings.endpointRequestsPerSecond,
@@ -65,7 +68,7 @@ export async function runItems(
 		return {
 			customer: writeTo,
 			run: async ({ urgent }) => {
-				const turn = { customerId: resolved?.id ?? '', urgent, lookup };
+				const turn = { customerId: resolved?.id ?? '', urgent, lookup, earlierWrites };
 				const output = check ? await check.check(item, turn) : await item.run(client, turn);
 				return resolved?.chosen ? output.map((json) => ({ ...json, customerChosen: resolved.chosen as unknown as IDataObject })) : output;
 			},

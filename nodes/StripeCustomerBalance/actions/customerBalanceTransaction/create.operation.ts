@@ -7,6 +7,7 @@ import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
 import { allowAnyCurrencyOption, checkAmount, currencyCheck, maxAmountOption, maxTotalOption } from '../guardrails';
 import { withTransactionAsWritten } from '../../asWritten';
+import { appliedMark, checkRoomForKey, lookBackOption } from '../earlierWrites';
 import type { Operation } from '../types';
 import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, version1AmountFormat, version1Direction, withDirection } from './amountFields';
 
@@ -47,11 +48,11 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	{
-		...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption, maxAmountOption, maxTotalOption]),
+		...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption, lookBackOption, maxAmountOption, maxTotalOption]),
 		displayOptions: { show: VERSION_1 },
 	},
 	{
-		...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption, maxAmountOption, maxTotalOption, allowAnyCurrencyOption]),
+		...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption, lookBackOption, maxAmountOption, maxTotalOption, allowAnyCurrencyOption]),
 		displayOptions: { show: FROM_VERSION_2 },
 	},
 ];
@@ -71,27 +72,24 @@ export const create: Operation = {
 		checkAmount(parameters, amount, currency, itemIndex);
 		const fields = parameters.get('additionalFields', itemIndex, {}) as IDataObject;
 		const expand = expandList('Expand', fields.expand);
+		const metadata = readMetadata(fields);
+		checkRoomForKey(metadata);
 		const params = {
 			amount,
 			currency,
 			description: fields.description ? transactionDescription('Description', fields.description) : undefined,
 			expand: expand.length ? expand : undefined,
-			metadata: readMetadata(fields),
+			metadata,
 		};
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
 			before: currencyCheck(parameters, currency, callOptions, itemIndex),
-			run: async (client, { customerId, urgent }) => {
-				const transaction = await client.send({
-					urgent,
-					method: 'POST',
-					path: `/v1/customers/${customerId}/balance_transactions`,
-					params,
-					itemIndex,
-					options: callOptions,
-				});
-				return [withTransactionAsWritten(parameters.nodeVersion >= 2 ? withDirection(transaction) : transaction)];
+			run: async (client, { customerId, urgent, earlierWrites }) => {
+				const call = { urgent, method: 'POST' as const, path: `/v1/customers/${customerId}/balance_transactions`, params, itemIndex, options: callOptions };
+				const outcome = await earlierWrites.writeOnce(client, call, client.account(callOptions.stripeAccount), customerId);
+				const transaction = parameters.nodeVersion >= 2 ? withDirection(outcome.object) : outcome.object;
+				return [withTransactionAsWritten({ ...transaction, ...appliedMark(outcome) })];
 			},
 		};
 	},

@@ -13,6 +13,15 @@ export function decimalsOf(currency: string): number {
 	return 2;
 }
 
+/**
+ * A computed amount (`{{ $json.price * 0.1 }}` gives 2.999) is rounded in the expression: JavaScript's `toFixed`, or
+ * n8n's own `round` (an expression extension of numbers in n8n-workflow: `(2.999).round(2)` is 3).
+ */
+function roundingHint(currency: string, decimals: number): string {
+	const whole = decimals === 0 ? `${currency} has no minor unit: give a whole number. ` : '';
+	return `${whole}Round a computed amount in its expression to ${decimals} decimals: {{ ($json.price * 0.1).round(${decimals}) }} (n8n's round) or {{ ($json.price * 0.1).toFixed(${decimals}) }}.`;
+}
+
 /** "12.50" EUR -> 1250, "1200" JPY -> 1200, "1.230" KWD -> 1230. Exact decimal arithmetic on the text, never floats. */
 export function decimalToSmallestUnit(field: string, value: unknown, currency: string): number {
 	const textValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? boundedText(field, value, TEXT_BOUNDS.amount).trim() : '';
@@ -28,13 +37,13 @@ export function decimalToSmallestUnit(field: string, value: unknown, currency: s
 		throw new InvalidInput(
 			field,
 			`${textValue} ${upper} has more decimals than ${upper} allows (${decimals})`,
-			decimals === 0 ? `${upper} has no minor unit: give a whole number.` : undefined,
+			roundingHint(upper, decimals),
 		);
 	}
 	const minor = `${whole || '0'}${fraction.padEnd(decimals, '0').slice(0, decimals)}`;
 	const amount = integerAmount(field, `${sign}${minor}`);
 	if (decimals === 3 && amount % 10 !== 0) {
-		throw new InvalidInput(field, `${textValue} ${upper}: Stripe needs ${upper} amounts in steps of 0.010 (the last digit must be 0)`);
+		throw new InvalidInput(field, `${textValue} ${upper}: Stripe needs ${upper} amounts in steps of 0.010 (the last digit must be 0)`, roundingHint(upper, 2));
 	}
 	return amount;
 }

@@ -288,6 +288,10 @@ export interface StripeOptions {
 	expand?: string[];
 	/** Create and Update: Check Only (Send Nothing). */
 	checkOnly?: boolean;
+	/** Create: guardrails on money (no expression). */
+	maxAmount?: number;
+	maxTotalPerExecution?: number;
+	allowAnyCurrency?: boolean;
 	/** Create: how many days back a key keeps applying once (0: the customer's whole history). */
 	lookBackDays?: number;
 }

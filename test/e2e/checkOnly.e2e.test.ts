@@ -89,13 +89,15 @@ it('check only sends no write and shows each request; the real run then sends ex
 		checkOnly: true,
 		method: 'POST',
 		path: `/v1/customers/${acme}/balance_transactions`,
-		body: 'amount=-1250&currency=eur&description=Goodwill',
+		body: 'amount=-1250&currency=eur&description=Goodwill&metadata[n8n_idempotency_key]=crm-v2-CRM-1',
 		idempotencyKey: 'crm-v2-CRM-1',
 		customer: { id: acme, email: 'billing@acme.example', name: 'Acme GmbH' },
 		amount: -1250,
 		currency: 'eur',
 		balanceNow: -500,
 		balanceAfter: -1750,
+		asWritten: { amount: 12.5, currency: 'EUR', direction: 'credit', summary: '12.50 EUR credit', balanceNow: '5.00 EUR credit', balanceAfter: '17.50 EUR credit' },
+		alreadyApplied: false,
 	});
 	expect(v2[1]).toMatchObject({ customer: { id: globex, name: 'Globex SA' }, balanceNow: 0, balanceAfter: -4900 });
 	expect(v2[2]).toMatchObject({ customer: { id: acme }, balanceNow: -500, balanceAfter: -2050 });
@@ -103,7 +105,7 @@ it('check only sends no write and shows each request; the real run then sends ex
 	expect(String(v2[3].error)).toContain('nobody@unknown.example');
 	expect(pairedIndexes(nodeItems(checked, 'Credit (v2)')[3])).toEqual([3]);
 	const v1 = nodeJson(checked, 'Credit (v1)');
-	expect(v1).toEqual([expect.objectContaining({ checkOnly: true, path: `/v1/customers/${initech}/balance_transactions`, body: 'amount=-1250&currency=eur&description=Goodwill', idempotencyKey: 'crm-v1-CRM-1' })]);
+	expect(v1).toEqual([expect.objectContaining({ checkOnly: true, path: `/v1/customers/${initech}/balance_transactions`, body: 'amount=-1250&currency=eur&description=Goodwill&metadata[n8n_idempotency_key]=crm-v1-CRM-1', idempotencyKey: 'crm-v1-CRM-1' })]);
 
 	const { run: real } = await e2e.n8n.executeOk(REAL_ID);
 	const plans = [...v2.slice(0, 3), ...v1];

@@ -1,7 +1,8 @@
 /**
  * Node version 2 in the real n8n (2.40.7 on Node 24, or E2E_N8N_VERSION on E2E_NODE_VERSION): Create asks Credit /
  * Debit and takes the amount as written. A version-2 workflow credits 10 EUR as -1000, debits 5 USD as 500 and refuses
- * 12.5 JPY; a saved version-1 workflow with the same rows still sends what version 1 always sent.
+ * 12.5 JPY, over Max Amount or in a currency the customer is not billed in; a saved version-1 workflow with the same rows
+ * still sends what version 1 always sent.
  * One n8n user folder, one import of each kind and one `n8n execute` per workflow (each boots n8n: 5-10 s).
  */
 import {
@@ -24,7 +25,7 @@ const V2_WORKFLOW_ID = 'e2eVersionTwo001';
 const V1_WORKFLOW_ID = 'e2eVersionOne001';
 const credential = { id: 'e2eStripeV2Sandbox', name: 'Stripe sandbox (version 2)' };
 
-let customers: { jane: string; john: string; kenji: string; typed: string; saved: string };
+let customers: { jane: string; john: string; kenji: string; typed: string; saved: string; capped: string; billedUsd: string };
 
 const fromRow = { customer: '={{ $json.customerId }}', amount: '={{ $json.amount }}', currency: '={{ $json.currency }}' };
 
@@ -51,6 +52,18 @@ function version2Workflow(): WorkflowJson {
 	// What a new node saves when the user only picks the customer and types 10 and EUR: Direction is left at its default.
 	wf.add(stripeNode('Typed in the panel', stripe.create({ customer: customers.typed, amount: 10, currency: 'EUR' }), { credential, typeVersion: 2 }), 2);
 	wf.connect(trigger.name, 'Typed in the panel');
+	// Guardrails: Max Amount 5 (saved, no expression), and a EUR credit for a customer billed in USD.
+	wf.add(
+		itemsNode('Guarded rows', [
+			{ customerId: customers.capped, amount: 10, currency: 'EUR' },
+			{ customerId: customers.billedUsd, amount: 3, currency: 'EUR' },
+			{ customerId: customers.capped, amount: 4, currency: 'EUR' },
+		]),
+		3,
+	);
+	wf.add(stripeNode('Guarded', stripe.create({ ...fromRow, direction: 'credit', options: { maxAmount: 5 } }), { credential, typeVersion: 2, onError: 'continueRegularOutput' }), 3);
+	wf.connect(trigger.name, 'Guarded rows');
+	wf.connect('Guarded rows', 'Guarded');
 	return wf.build();
 }
 
@@ -68,8 +81,11 @@ function version1Workflow(): WorkflowJson {
 	return wf.build();
 }
 
+/** The bodies written to a customer, without the write's own key the node records in metadata (it differs per execution). */
 const bodiesFor = (customer: string) =>
-	e2e.sandbox.requests.filter((request) => request.method === 'POST' && request.path.includes(customer)).map((request) => request.rawBody);
+	e2e.sandbox.requests
+		.filter((request) => request.method === 'POST' && request.path.includes(customer))
+		.map((request) => request.rawBody.replace(/&?metadata\[n8n_idempotency_key\]=[^&]*/, ''));
 
 const e2e = useRealN8n({
 	prepare: (sandbox) => {
@@ -79,6 +95,8 @@ const e2e = useRealN8n({
 			kenji: sandbox.createCustomer({ email: 'kenji@example.jp', name: 'Kenji' }).id,
 			typed: sandbox.createCustomer({ email: 'typed@example.com', name: 'Typed' }).id,
 			saved: sandbox.createCustomer({ email: 'saved@example.com', name: 'Saved' }).id,
+			capped: sandbox.createCustomer({ email: 'capped@example.com', name: 'Capped' }).id,
+			billedUsd: sandbox.createCustomer({ email: 'usd@example.com', name: 'Billed in USD', currency: 'usd' }).id,
 		};
 	},
 	credentials: [credential],
@@ -101,13 +119,29 @@ describe('a version-2 workflow in n8n execute', () => {
 	it('Credit 12.5 JPY is refused, saying why, and nothing is sent for it; the item stays paired with its row', () => {
 		const refused = nodeItems(run.run, 'Credit')[1];
 		expect(pairedIndexes(refused)).toEqual([1]);
-		expect(refused.json).toMatchObject({ error: 'Invalid Amount in item 1: 12.5 JPY has more decimals than JPY allows (0)', hint: 'JPY has no minor unit: give a whole number.' });
+		expect(refused.json).toMatchObject({ error: 'Invalid Amount in item 1: 12.5 JPY has more decimals than JPY allows (0)', hint: expect.stringMatching(/^JPY has no minor unit: give a whole number. Round a computed amount in its expression to 0 decimals: {{ \(\$json.price \* 0.1\).round\(0\) }}/) });
 		expect(bodiesFor(customers.kenji)).toEqual([]);
 	});
 
 	it('Debit 5 USD sends 500', () => {
 		expect(bodiesFor(customers.john)).toEqual(['amount=500&currency=usd']);
 		expect(nodeJson(run.run, 'Debit')).toEqual([expect.objectContaining({ amount: 500, direction: 'debit', currency: 'usd' })]);
+	});
+
+	it('guardrails: over Max Amount and a currency the customer is not billed in are refused, nothing sent; a credit outputs its amount as written', () => {
+		const guarded = nodeJson(run.run, 'Guarded');
+		expect(guarded.map((json) => json.error)).toEqual([
+			'Invalid Amount in item 0: 10.00 EUR is over Max Amount, 5 EUR per item: nothing was sent for it',
+			"Invalid Currency in item 1: EUR is not the customer's currency (USD): nothing was sent for it",
+			undefined,
+		]);
+		expect(bodiesFor(customers.capped)).toEqual(['amount=-400&currency=eur']);
+		expect(bodiesFor(customers.billedUsd)).toEqual([]);
+		expect(guarded[2]).toMatchObject({
+			amount: -400,
+			currency: 'eur',
+			asWritten: { amount: 4, currency: 'EUR', direction: 'credit', summary: '4.00 EUR credit', balanceAfter: '4.00 EUR credit' },
+		});
 	});
 
 	it('a node with Direction left at its default credits: 10 EUR typed in the panel sends -1000', () => {

@@ -29,6 +29,8 @@ const toolParametersV2 = {
 	...toolParameters,
 	direction: "={{ $fromAI('direction', 'credit (the customer gets money off) or debit (the customer owes more)', 'string') }}",
 	amount: "={{ $fromAI('amount', 'Amount as written in the currency, e.g. 10 or 12.50; always positive', 'number') }}",
+	// A version 2 tool writes money only under a Max Amount (guardrails.test.ts).
+	options: { maxAmount: 50 },
 };
 
 async function callTool(args: object, parameters: Record<string, unknown> = toolParameters, typeVersion = 1) {
@@ -109,6 +111,32 @@ describe('Stripe Customer Balance as an AI Agent tool', () => {
 	});
 });
 
+describe('Max Amount in an AI Agent tool (version 2)', () => {
+	it('an agent told "credit him 1000" is refused naming the maximum, and nothing is sent', async () => {
+		const customer = sandbox().createCustomer({ currency: 'eur' });
+		const call = await callTool({ customer_id: customer.id, direction: 'credit', amount: 1000, currency: 'EUR', reason: 'He asked nicely' }, toolParametersV2, 2);
+		expect(call.response).toEqual({ toolError: expect.stringMatching(/^Invalid Amount in item 0: 1000\.00 EUR is over Max Amount, 50 EUR per item: nothing was sent for it/) });
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('a tool without Max Amount writes nothing: the safe default', async () => {
+		const customer = sandbox().createCustomer({ currency: 'eur' });
+		const call = await callTool({ customer_id: customer.id, direction: 'credit', amount: 5, currency: 'EUR', reason: 'x' }, { ...toolParametersV2, options: {} }, 2);
+		expect(call.response).toEqual({
+			toolError: expect.stringMatching(/^Invalid Max Amount in item 0: is not set, and this node is an AI agent's tool: it writes no money without a maximum/),
+		});
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('the agent cannot raise it: Max Amount from $fromAI() is refused before anything is sent', async () => {
+		const customer = sandbox().createCustomer({ currency: 'eur' });
+		const agentSets = { ...toolParametersV2, options: { maxAmount: "={{ $fromAI('max_amount', 'The most to credit', 'number') }}" } };
+		const call = await callTool({ customer_id: customer.id, direction: 'credit', amount: 1000, currency: 'EUR', reason: 'x', max_amount: 100000 }, agentSets, 2);
+		expect(JSON.stringify(call.response)).toMatch(/Invalid Max Amount in item 0: is an expression/);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+});
+
 describe('Check Only in an AI Agent tool', () => {
 	it('a tool the builder set to Check Only lets the agent preview a credit: the request it would send, and nothing written', async () => {
 		const jane = sandbox().createCustomer({ email: 'jane@example.com', name: 'Jane' });
@@ -144,7 +172,17 @@ describe('Reverse in an AI Agent tool', () => {
 		operation: 'reverse',
 		customer: { __rl: true, mode: 'id', value: "={{ $fromAI('customer_id', 'The Stripe customer ID, starting with cus_', 'string') }}" },
 		transactionId: "={{ $fromAI('transaction_id', 'The balance transaction to undo, starting with cbtxn_', 'string') }}",
+		// A version 2 tool writes no money without a maximum, reversals included.
+		options: { maxAmount: 50 },
 	};
+
+	it('without Max Amount the tool reverses nothing', async () => {
+		const jane = sandbox().createCustomer({ email: 'jane@example.com' });
+		const credit = sandbox().createTransaction(jane.id, { amount: -1500, currency: 'eur' });
+		const call = await callTool({ customer_id: jane.id, transaction_id: credit.id }, { ...reverseTool, options: {} }, 2);
+		expect(JSON.stringify(call.response)).toMatch(/Invalid Max Amount in item 0: is not set, and this node is an AI agent's tool/);
+		expect(sandbox().requests.filter((request) => request.method === 'POST')).toHaveLength(0);
+	});
 
 	it('"undo that credit": the agent reverses it once; asked again, it is told which reversal exists, and nothing more is written', async () => {
 		const jane = sandbox().createCustomer({ email: 'jane@example.com' });

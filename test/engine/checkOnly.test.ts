@@ -64,6 +64,7 @@ describe('check only (send nothing)', () => {
 				balanceNow: -500,
 				balanceAfter: -1500,
 				alreadyApplied: false,
+				asWritten: { amount: 10, currency: 'EUR', direction: 'credit', summary: '10.00 EUR credit', balanceNow: '5.00 EUR credit', balanceAfter: '15.00 EUR credit' },
 			},
 			{
 				checkOnly: true,
@@ -77,6 +78,7 @@ describe('check only (send nothing)', () => {
 				balanceNow: 0,
 				balanceAfter: 2500,
 				alreadyApplied: false,
+				asWritten: { amount: 25, currency: 'EUR', direction: 'debit', summary: '25.00 EUR debit', balanceNow: '0.00 EUR', balanceAfter: '25.00 EUR owed' },
 			},
 			{
 				checkOnly: true,
@@ -90,6 +92,7 @@ describe('check only (send nothing)', () => {
 				balanceNow: -500,
 				balanceAfter: -1750,
 				alreadyApplied: false,
+				asWritten: { amount: 2.5, currency: 'EUR', direction: 'credit', summary: '2.50 EUR credit', balanceNow: '5.00 EUR credit', balanceAfter: '17.50 EUR credit' },
 			},
 		]);
 

@@ -1,8 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CallOptions, StripeCall, StripeClient } from '../transport';
+import { balanceText, changeText, decimalNumber, directionOf } from '../asWritten';
+import type { StripeCall, StripeClient } from '../transport';
 import { InvalidInput } from '../validation';
-import { customerKey } from '../execution/customerOrder';
+import type { CustomerReads } from './customerReads';
 import type { PreparedItem, StripeSender, Turn } from './types';
 
 /**
@@ -48,11 +49,23 @@ function balanceIn(customer: IDataObject, currency: string): number {
 	return 0;
 }
 
-export class CheckOnlyRun {
-	/** Each customer (of each account) is read once per execution, through the client: the account's pacer and retries. */
-	private readonly customers = new Map<string, { itemIndex: number; read: Promise<IDataObject> }>();
+/** A Create's check as written (docs/FIELDS.md, "Amounts as written"); `balanceAfter` is added once the run is known. */
+function checkAsWritten(amount: number, currency: string, balanceNow: number): IDataObject {
+	return {
+		amount: decimalNumber(amount, currency),
+		currency: currency.toUpperCase(),
+		direction: directionOf(amount),
+		summary: changeText(amount, currency),
+		balanceNow: balanceText(balanceNow, currency),
+	};
+}
 
-	constructor(private readonly client: StripeClient) {}
+export class CheckOnlyRun {
+	/** `customers`: the execution's customer reads (each customer read once per execution, shared with Create's checks). */
+	constructor(
+		private readonly client: StripeClient,
+		private readonly customers: CustomerReads,
+	) {}
 
 	/** The item's check: its write described and not sent; for an Update, the transaction it would change read. */
 	async check(item: PreparedItem, turn: Turn): Promise<IDataObject[]> {
@@ -92,17 +105,19 @@ export class CheckOnlyRun {
 			const after = (running.get(key) ?? json.balanceNow) + json.amount;
 			running.set(key, after);
 			json.balanceAfter = after;
+			if (json.asWritten) (json.asWritten as IDataObject).balanceAfter = balanceText(after, json.currency as string);
 		}
 	}
 
 	private async describe(call: StripeCall, customerId: string): Promise<IDataObject> {
 		const request = this.client.describe(call);
-		const customer = await this.customer(customerId, call.options, call.itemIndex);
+		const customer = await this.customers.customer(customerId, call.options, call.itemIndex);
 		const params = call.params ?? {};
 		const isCreate = params.amount !== undefined;
 		// An Update of a transaction that does not exist fails here as the real write would (Stripe's 404).
 		if (!isCreate) await this.client.send({ method: 'GET', path: call.path, itemIndex: call.itemIndex, options: call.options });
 		const currency = String(params.currency);
+		const balanceNow = isCreate ? balanceIn(customer, currency) : 0;
 		return {
 			checkOnly: true,
 			method: call.method,
@@ -111,37 +126,7 @@ export class CheckOnlyRun {
 			idempotencyKey: request.headers['Idempotency-Key'],
 			...(call.options.stripeAccount ? { stripeAccount: call.options.stripeAccount } : {}),
 			customer: { id: customer.id, email: customer.email ?? null, name: customer.name ?? null },
-			...(isCreate ? { amount: params.amount, currency, balanceNow: balanceIn(customer, currency) } : {}),
+			...(isCreate ? { amount: params.amount, currency, balanceNow, asWritten: checkAsWritten(params.amount as number, currency, balanceNow) } : {}),
 		};
-	}
-
-	private async customer(id: string, options: CallOptions, itemIndex: number): Promise<IDataObject> {
-		const key = customerKey(this.client.account(options.stripeAccount), id);
-		let first = this.customers.get(key);
-		if (!first) {
-			first = { itemIndex, read: this.readCustomer(id, options, itemIndex) };
-			this.customers.set(key, first);
-		}
-		// When the read failed (e.g. no such customer), each item gets an error of its own, as each real write would.
-		const customer =
-			first.itemIndex === itemIndex ? await first.read : await first.read.catch(async () => await this.readCustomer(id, options, itemIndex));
-		if (customer.deleted === true) {
-			throw new NodeOperationError(this.client.node, `Stripe customer ${id} was deleted (Customer, item ${itemIndex})`, {
-				itemIndex,
-				description: 'A real run would fail for this item too: Stripe refuses balance transactions for a deleted customer.',
-			});
-		}
-		return customer;
-	}
-
-	private async readCustomer(id: string, options: CallOptions, itemIndex: number): Promise<IDataObject> {
-		return await this.client.send({
-			method: 'GET',
-			path: `/v1/customers/${id}`,
-			// The per-currency balances come only when asked.
-			params: { expand: ['invoice_credit_balance'] },
-			itemIndex,
-			options,
-		});
 	}
 }

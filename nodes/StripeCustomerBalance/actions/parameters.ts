@@ -21,6 +21,8 @@ export class ParameterReader {
 	readonly nodeVersion: number;
 	/** The parameters as saved (n8n's `getNode()` deep-copies the whole node on every call). */
 	private readonly saved: INodeParameters;
+	/** Whether the node runs as an AI agent's tool: n8n's variant of the node type, named with `Tool` at the end. */
+	readonly asTool: boolean;
 
 	/** `properties`: the parameters of the operation being run, at this node version. */
 	constructor(
@@ -30,6 +32,7 @@ export class ParameterReader {
 		const node = context.getNode();
 		this.nodeVersion = node.typeVersion;
 		this.saved = node.parameters;
+		this.asTool = node.type.endsWith('Tool');
 		for (const field of fieldsWithChoices(properties)) if (!this.choiceFields.has(field.name)) this.choiceFields.set(field.name, field);
 	}
 
@@ -40,6 +43,12 @@ export class ParameterReader {
 		const value = field && raw !== undefined ? checkedChoices(field, raw) : raw;
 		if (!containsExpression(this.saved[name])) this.constants.set(name, value);
 		return value;
+	}
+
+	/** An option as saved in the workflow, never resolved: for the options that take no expression. */
+	savedOption(name: string): unknown {
+		const options = this.saved.options;
+		return typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as Record<string, unknown>)[name] : undefined;
 	}
 
 	/** Checks every choice of the item, also those its operation will not read (a choice is never passed over). */

@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { CallOptions, StripeClient } from '../transport';
 import type { CustomerLookup, CustomerRef } from './customerLookup';
+import type { CustomerReads } from './customerReads';
 import type { EarlierWrites } from './earlierWrites';
 import type { ParameterReader } from './parameters';
 
@@ -26,6 +27,8 @@ export type StripeSender = Pick<StripeClient, 'send' | 'write' | 'node' | 'accou
 export interface PreparedItem {
 	/** The customer the item is about: an id at once, an email resolved before the item gets its lane. */
 	customer?: { ref: CustomerRef; options: CallOptions; writes: boolean };
+	/** Checks against the customer (reads only), in the item's turn before its write: a refusal sends nothing for it. */
+	before?: (customers: CustomerReads, customerId: string) => Promise<void>;
 	run: (client: StripeSender, turn: Turn) => Promise<IDataObject[]>;
 }
 

@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
 
 import { detailsOf, errorItemJson } from '../transport';
 import { InvalidInput } from '../validation';
@@ -58,4 +58,28 @@ export function alreadySentError(errors: Map<number, NodeApiError>): NodeApiErro
 	const indexes = [...errors.keys()];
 	first.message = `Items ${itemRanges(indexes)} were already sent to Stripe, with other values: they were not sent again`;
 	return first;
+}
+
+/** What a run that stopped had written: how many items, and the first and last transaction in input order. */
+function writtenSummary(written: IDataObject[]): string {
+	if (written.length === 0) return 'Nothing was written to Stripe before the run stopped.';
+	const ids = written.map((json) => json.id).filter((id): id is string => typeof id === 'string');
+	const range = ids.length === 0 ? '' : ids.length === 1 ? ` (${ids[0]})` : ` (first ${ids[0]}, last ${ids[ids.length - 1]})`;
+	return `${itemCount(written.length)} written to Stripe before the run stopped${range}.`;
+}
+
+const itemCount = (count: number) => (count === 1 ? '1 item was' : `${count} items were`);
+
+const RERUN_SAFELY =
+	"To run the rest without writing those again: use n8n's Retry of this failed execution (Executions list), which sends each item with the Idempotency Key it had, so Stripe replays what it already wrote; or set Options > Idempotency Key from the data (e.g. {{ 'crm-' + $json.id }}) before running the items again.";
+
+/**
+ * On Error: Stop, a failure while sending stops the run: the error says what was written before it (how many items,
+ * the first and last transaction) and how to run again without writing them twice. `written`: the outputs of the
+ * items that wrote, in input order.
+ */
+export function stoppedRunError(error: NodeApiError | NodeOperationError, written: IDataObject[]): NodeApiError | NodeOperationError {
+	if (written.length > 0) error.message = `${error.message} (the run stopped; ${itemCount(written.length)} written before)`;
+	error.description = [error.description, writtenSummary(written), written.length > 0 ? RERUN_SAFELY : undefined].filter(Boolean).join('\n');
+	return error;
 }

@@ -3,14 +3,20 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { CheckOnlyRun, readCheckOnly } from '../actions/checkOnly';
 import { executionSettings } from '../actions/options';
 import { CustomerLookup, type ResolvedCustomer } from '../actions/customerLookup';
+import { CustomerReads } from '../actions/customerReads';
 import { EarlierWrites, readLookBackDays } from '../actions/earlierWrites';
 import { ParameterReader } from '../actions/parameters';
 import type { Operation, PreparedItem } from '../actions/types';
 import { IdempotencyKeys, StripeClient, isAlreadySent } from '../transport';
-import { JobRunner, customerKey, type Job } from './customerOrder';
+import { JobRunner, customerKey, type Job, type JobResult } from './customerOrder';
 import { InOrder } from './inOrder';
-import { alreadySentError, errorItem, itemError } from './itemErrors';
+import { alreadySentError, errorItem, itemError, stoppedRunError } from './itemErrors';
 import { processPreparation } from './preparationTurns';
+
+/** The transactions the writing items wrote now (not those found already applied), in input order. */
+function writtenBy(writing: Set<number>, results: Array<JobResult<IDataObject[]>>): IDataObject[] {
+	return results.flatMap((result, itemIndex) => (result?.ok && writing.has(itemIndex) ? result.value.filter((json) => json.alreadyApplied !== true) : []));
+}
 
 /**
  * One execution's items through one operation: every item prepared (validated into a request; nothing is sent if one
@@ -35,6 +41,7 @@ export async function runItems(
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
 	let checkRun: CheckOnlyRun | undefined;
+	let customers: CustomerReads;
 	let earlierWrites: EarlierWrites;
 	try {
 		settings = executionSettings(this);
@@ -44,7 +51,8 @@ export async function runItems(
 			endpointRequestsPerSecond: settings.endpointRequestsPerSecond,
 			idempotencyKeys: IdempotencyKeys.of(this),
 		});
-		if (readCheckOnly(this)) checkRun = new CheckOnlyRun(client);
+		customers = new CustomerReads(client);
+		if (readCheckOnly(this)) checkRun = new CheckOnlyRun(client, customers);
 	} catch (error) {
 		const wrapped = itemError(this, error, 0);
 		if (!continueOnFail) throw wrapped;
@@ -60,6 +68,9 @@ export async function runItems(
 		return {
 			customer: writeTo,
 			run: async ({ urgent }) => {
+				// The checks against the customer (read once per execution) run in the item's turn, just before its write:
+				// done for every item before the first write, they would add a whole pass of reads to a bulk run.
+				if (resolved) await item.before?.(customers, resolved.id);
 				const turn = { customerId: resolved?.id ?? '', urgent, lookup, earlierWrites, checkOnly: check !== undefined };
 				const output = check ? await check.check(item, turn) : await item.run(client, turn);
 				return resolved?.chosen ? output.map((json) => ({ ...json, customerChosen: resolved.chosen as unknown as IDataObject })) : output;
@@ -83,6 +94,8 @@ export async function runItems(
 			return undefined;
 		}
 	};
+	/** With On Error: Stop, the items that write (a job with a customer lane): what a stopped run reports it wrote. */
+	const writing = new Set<number>();
 	let runner: JobRunner<IDataObject[]>;
 	let results: Awaited<ReturnType<typeof runner.close>>;
 	try {
@@ -111,7 +124,10 @@ export async function runItems(
 			}
 			// An item an earlier attempt already sent stops nothing: the others still go out, then the node reports it.
 			runner = new JobRunner(settings.concurrency, (error) => !isAlreadySent(error));
-			jobs.forEach((job, itemIndex) => runner.add(itemIndex, job));
+			jobs.forEach((job, itemIndex) => {
+				if (job.customer) writing.add(itemIndex);
+				runner.add(itemIndex, job);
+			});
 		}
 		results = await runner.close();
 	} finally {
@@ -121,6 +137,7 @@ export async function runItems(
 	results.forEach((result, itemIndex) => {
 		if (!result || result.ok) return;
 		if (!continueOnFail && isAlreadySent(result.error)) alreadySent.set(itemIndex, itemError(this, result.error, itemIndex) as NodeApiError);
+		else if (!continueOnFail && writing.size > 0) throw stoppedRunError(itemError(this, result.error, itemIndex), writtenBy(writing, results));
 		else fail(result.error, itemIndex);
 	});
 	if (alreadySent.size > 0) throw alreadySentError(alreadySent);

@@ -1,6 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** What Get Balance and Find output for a customer: who it is, and its balance (the credit balances per currency). */
+import { customerBalancesAsWritten } from '../../asWritten';
+
+/**
+ * What Get Balance and Find output for a customer: who it is, and its balance (the credit balances per currency), with
+ * the balances as written (`asWritten`, docs/FIELDS.md).
+ */
 export function customerSummary(customer: IDataObject): IDataObject {
 	return {
 		customer: customer.id,
@@ -10,5 +15,6 @@ export function customerSummary(customer: IDataObject): IDataObject {
 		currency: customer.currency ?? null,
 		invoice_credit_balance: customer.invoice_credit_balance ?? {},
 		livemode: customer.livemode,
+		asWritten: customerBalancesAsWritten(customer),
 	};
 }

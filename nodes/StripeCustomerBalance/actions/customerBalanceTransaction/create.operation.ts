@@ -5,6 +5,8 @@ import { customerLocator, readCustomer } from '../customerLocator';
 import { descriptionField, expandField, metadataField, readMetadata } from '../fields';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
+import { allowAnyCurrencyOption, checkAmount, currencyCheck, maxAmountOption, maxTotalOption } from '../guardrails';
+import { withTransactionAsWritten } from '../../asWritten';
 import { appliedMark, checkRoomForKey, lookBackOption } from '../earlierWrites';
 import type { Operation } from '../types';
 import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, version1AmountFormat, version1Direction, withDirection } from './amountFields';
@@ -45,8 +47,14 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{ ...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption, lookBackOption]), displayOptions: { show: VERSION_1 } },
-	{ ...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption, lookBackOption]), displayOptions: { show: FROM_VERSION_2 } },
+	{
+		...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption, lookBackOption, maxAmountOption, maxTotalOption]),
+		displayOptions: { show: VERSION_1 },
+	},
+	{
+		...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption, lookBackOption, maxAmountOption, maxTotalOption, allowAnyCurrencyOption]),
+		displayOptions: { show: FROM_VERSION_2 },
+	},
 ];
 
 export const description = updateDisplayOptions(
@@ -61,6 +69,7 @@ export const create: Operation = {
 		const options = readOptions(parameters, itemIndex);
 		const currency = currencyCode('Currency', parameters.get('currency', itemIndex));
 		const amount = readAmount(parameters, itemIndex, currency, options);
+		checkAmount(parameters, amount, currency, itemIndex);
 		const fields = parameters.get('additionalFields', itemIndex, {}) as IDataObject;
 		const expand = expandList('Expand', fields.expand);
 		const metadata = readMetadata(fields);
@@ -75,11 +84,12 @@ export const create: Operation = {
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
+			before: currencyCheck(parameters, currency, callOptions, itemIndex),
 			run: async (client, { customerId, urgent, earlierWrites }) => {
 				const call = { urgent, method: 'POST' as const, path: `/v1/customers/${customerId}/balance_transactions`, params, itemIndex, options: callOptions };
 				const outcome = await earlierWrites.writeOnce(client, call, client.account(callOptions.stripeAccount), customerId);
 				const transaction = parameters.nodeVersion >= 2 ? withDirection(outcome.object) : outcome.object;
-				return [{ ...transaction, ...appliedMark(outcome) }];
+				return [withTransactionAsWritten({ ...transaction, ...appliedMark(outcome) })];
 			},
 		};
 	},

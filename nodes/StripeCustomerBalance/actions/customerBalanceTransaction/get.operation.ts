@@ -4,6 +4,7 @@ import { expandList, transactionId } from '../../validation';
 import { customerLocator, readCustomer } from '../customerLocator';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
+import { withTransactionAsWritten } from '../../asWritten';
 
 export const transactionIdField: INodeProperties = {
 	displayName: 'Transaction ID',
@@ -37,13 +38,13 @@ export const get: Operation = {
 		return {
 			customer: { ref: customer, options: callOptions, writes: false },
 			run: async (client, { customerId }) => [
-				await client.send({
+				withTransactionAsWritten(await client.send({
 					method: 'GET',
 					path: `/v1/customers/${customerId}/balance_transactions/${transaction}`,
 					params: { expand: expand.length ? expand : undefined },
 					itemIndex,
 					options: callOptions,
-				}),
+				})),
 			],
 		};
 	},

@@ -6,6 +6,7 @@ import { customerLocator, readCustomer } from '../customerLocator';
 import { metadataField, readMetadata, returnAllAndLimit } from '../fields';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
+import { withTransactionAsWritten } from '../../asWritten';
 
 const properties: INodeProperties[] = [
 	customerLocator,
@@ -79,7 +80,8 @@ export const getAll: Operation = {
 		return {
 			customer: { ref: customer, options: callOptions, writes: false },
 			run: async (client, { customerId }) =>
-				await allPages(
+				(
+					await allPages(
 					client,
 					{
 						method: 'GET',
@@ -95,7 +97,8 @@ export const getAll: Operation = {
 					},
 					limit,
 					metadata && ((transaction) => hasMetadata(transaction, metadata)),
-				),
+				)
+			).map(withTransactionAsWritten),
 		};
 	},
 };

@@ -2,6 +2,7 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { InvalidInput, TEXT_BOUNDS, boundedText, transactionId } from '../../validation';
 import { checkOnlyOption } from '../checkOnly';
+import { checkAmount, maxAmountOption, maxTotalOption } from '../guardrails';
 import { customerLocator, readCustomer } from '../customerLocator';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
@@ -27,7 +28,7 @@ const properties: INodeProperties[] = [
 	},
 	optionsCollection(
 		['ifSeveralMatch', 'stripeAccount', 'apiVersion', 'maxRetries', 'timeout', 'concurrency', 'maxRequestsPerSecond', 'endpointRequestsPerSecond'],
-		[checkOnlyOption],
+		[checkOnlyOption, maxAmountOption, maxTotalOption],
 	),
 ];
 
@@ -64,7 +65,8 @@ export const reverse: Operation = {
 					options: callOptions,
 					urgent,
 					checkOnly,
-					// MERGE issue-35: checkSize: (size, currency) => checkAmount(parameters, size, currency, itemIndex), and maxAmountOption in Options.
+					// Max Amount and Max Total bound a reversal as they bound a credit: known once the original is read.
+					checkSize: (size, currency) => checkAmount(parameters, size, currency, itemIndex),
 				}).run(),
 		};
 	},

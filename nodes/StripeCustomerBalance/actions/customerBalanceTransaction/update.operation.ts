@@ -6,6 +6,7 @@ import { descriptionField, metadataField, readMetadata } from '../fields';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
 import type { Operation } from '../types';
+import { withTransactionAsWritten } from '../../asWritten';
 import { transactionIdField } from './get.operation';
 
 const properties: INodeProperties[] = [
@@ -48,14 +49,14 @@ export const update: Operation = {
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
 			run: async (client, { customerId, urgent }) => [
-				await client.send({
+				withTransactionAsWritten(await client.send({
 					urgent,
 					method: 'POST',
 					path: `/v1/customers/${customerId}/balance_transactions/${transaction}`,
 					params,
 					itemIndex,
 					options: callOptions,
-				}),
+				})),
 			],
 		};
 	},

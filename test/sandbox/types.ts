@@ -148,7 +148,8 @@ export interface CustomerBalanceTransaction {
   invoice: string | null;
   livemode: false;
   metadata: Record<string, string> | null;
-  type: 'adjustment';
+  /** `adjustment` from the API; `applied_to_invoice` from `applyBalanceToInvoice` (Stripe's invoices). */
+  type: 'adjustment' | 'applied_to_invoice';
 }
 
 export interface StripeWebhookEndpoint {
@@ -237,6 +238,12 @@ export interface Sandbox {
   /** Applies a balance change as the API's create does, and emits its event (tests' stand-in for the Dashboard or an invoice). */
   createTransaction(customerId: string, change: { amount: number; currency: string; description?: string }, account?: string): CustomerBalanceTransaction;
   /** Changes a customer's email or name and emits `customer.updated` (no balance change). */
+  /**
+   * What Stripe does when it finalizes an invoice of `invoiceTotal` for the customer: the balance in that currency is
+   * applied to it (a credit up to the total, or all that is owed), as one `applied_to_invoice` transaction with a new
+   * invoice id, and its `customer.updated` event. A balance of 0 moves nothing: undefined, no event.
+   */
+  applyBalanceToInvoice(customerId: string, invoice: { invoiceTotal: number; currency: string }, account?: string): CustomerBalanceTransaction | undefined;
   updateCustomer(id: string, change: { email?: string | null; name?: string | null }, account?: string): void;
   /** Every event so far, oldest first. */
   events(account?: string): StripeEvent[];

@@ -139,7 +139,7 @@ describe('publishing where Stripe cannot reach n8n', () => {
 			() => undefined,
 			(error: Error & { description?: string }) => error,
 		);
-		expect(failure?.message).toBe('Stripe cannot send events to this n8n: n8n\'s webhook URL http://localhost:5678 is on this machine (localhost): Stripe cannot reach it.');
+		expect(failure?.message).toMatch(/^Stripe cannot send events to this n8n: n8n's webhook URL http:\/\/localhost:5678 is on this machine \(localhost\): Stripe cannot reach it\. Set WEBHOOK_URL to this n8n's public https address \(on your own computer: a tunnel's\)/);
 		expect(failure?.description).toMatch(/WEBHOOK_URL=https:\/\/.*tunnel/);
 	});
 

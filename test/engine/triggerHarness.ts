@@ -92,5 +92,5 @@ export async function checkExistsOnPublish(setup: TriggerSetup): Promise<boolean
 	const { workflow, node } = workflowOf(setup);
 	const additionalData = createAdditionalData({ credentialsHelper: new TestCredentialsHelper({ [CREDENTIAL_TYPE]: setup.credentials }) });
 	const context = new HookContext(workflow, node, additionalData, 'webhook', 'activate', webhookDataOf(workflow, node, nodeType, additionalData));
-	return await nodeType.webhookMethods!.default.checkExists.call(context);
+	return await nodeType.webhookMethods!.default!.checkExists.call(context);
 }

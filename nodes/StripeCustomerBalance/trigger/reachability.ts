@@ -42,5 +42,11 @@ export async function assertStripeCanReach(context: IHookFunctions, webhookUrl: 
 	const liveKey = 'key' in secret && /^(sk|rk)_live_/.test(secret.key);
 	const stripeIsLocal = 'baseUrl' in target && new URL(target.baseUrl).protocol === 'http:';
 	const reason = unreachableBecause(webhookUrl, liveKey, stripeIsLocal);
-	if (reason) throw new NodeOperationError(context.getNode(), `Stripe cannot send events to this n8n: ${reason}.`, { description: HOW_TO_FIX });
+	if (reason) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Stripe cannot send events to this n8n: ${reason}. Set WEBHOOK_URL to this n8n's public https address (on your own computer: a tunnel's), restart n8n and publish again.`,
+			{ description: HOW_TO_FIX },
+		);
+	}
 }

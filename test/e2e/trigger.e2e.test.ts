@@ -200,6 +200,11 @@ describe('deliveries: what Stripe signed starts one execution; nothing else does
 			change: -1000,
 			direction: 'credit',
 			amount: 10,
+			// Added with trigger version 2, in the items of both versions: what caused it and the money in words.
+			cause: 'adjustment',
+			causeText: 'a credit or debit someone made (Dashboard, API, a workflow), or the balance set at the start',
+			causeType: 'adjustment',
+			asWritten: { amount: 10, currency: 'EUR', direction: 'credit', summary: '10.00 EUR credit', balanceBefore: '0.00 EUR', balanceAfter: '10.00 EUR credit' },
 			balanceTransaction: expect.objectContaining({ id: transaction.id, amount: -1000, ending_balance: -1000 }),
 			balanceTransactionNote: expect.stringContaining('newest balance transaction'),
 		});

@@ -29,7 +29,7 @@ export function unreachableBecause(webhookUrl: string, liveKey: boolean, stripeI
 }
 
 const HOW_TO_FIX =
-	'Give n8n a public https address and tell n8n about it: set the environment variable WEBHOOK_URL (for example WEBHOOK_URL=https://n8n.example.com/) and restart n8n. On your own computer, run a tunnel (cloudflared, ngrok, or `n8n start --tunnel` for tests) and set WEBHOOK_URL to the address it gives. Then publish again.';
+	'Give n8n a public https address and tell n8n about it: set the environment variable WEBHOOK_URL (for example WEBHOOK_URL=https://n8n.example.com/) and restart n8n. On your own computer, run a tunnel (cloudflared, ngrok) and set WEBHOOK_URL to the address it gives. Then publish again.';
 
 /**
  * Fails publishing, before anything is made in Stripe, when Stripe could not deliver to the trigger's URL: the endpoint

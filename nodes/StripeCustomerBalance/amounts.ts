@@ -1,4 +1,4 @@
-import { InvalidInput, integerAmount } from './validation';
+import { InvalidInput, TEXT_BOUNDS, boundedText, integerAmount } from './validation';
 
 // Stripe's currency exponents (docs.stripe.com/currencies). Every other currency has two decimals.
 const ZERO_DECIMAL = new Set('bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf'.split(' '));
@@ -15,14 +15,14 @@ export function decimalsOf(currency: string): number {
 
 /** "12.50" EUR -> 1250, "1200" JPY -> 1200, "1.230" KWD -> 1230. Exact decimal arithmetic on the text, never floats. */
 export function decimalToSmallestUnit(field: string, value: unknown, currency: string): number {
-	const textValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const textValue = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? boundedText(field, value, TEXT_BOUNDS.amount).trim() : '';
 	const match = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(textValue) ?? /^([+-]?)()\.(\d+)$/.exec(textValue);
 	if (!match) {
 		throw new InvalidInput(field, `${JSON.stringify(value)} is not a decimal amount`, 'Write it like 12.50 (a dot for decimals, no thousands separators or currency signs).');
 	}
 	const [, sign, whole, fraction = ''] = match;
 	const decimals = decimalsOf(currency);
-	const significant = fraction.replace(/0+$/, '');
+	const significant = withoutTrailingZeros(fraction);
 	const upper = currency.toUpperCase();
 	if (significant.length > decimals) {
 		throw new InvalidInput(
@@ -37,6 +37,13 @@ export function decimalToSmallestUnit(field: string, value: unknown, currency: s
 		throw new InvalidInput(field, `${textValue} ${upper}: Stripe needs ${upper} amounts in steps of 0.010 (the last digit must be 0)`);
 	}
 	return amount;
+}
+
+/** "500" -> "5"; a loop, as /0+$/ takes time in the square of the length of a run of zeros that does not end the text. */
+function withoutTrailingZeros(digits: string): string {
+	let end = digits.length;
+	while (end > 0 && digits[end - 1] === '0') end--;
+	return digits.slice(0, end);
 }
 
 /** With a direction, the user types a positive number and says whether it credits or debits the customer. */

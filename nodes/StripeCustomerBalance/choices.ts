@@ -9,7 +9,7 @@
  */
 import type { IDataObject, INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
-import { InvalidInput } from './validation';
+import { InvalidInput, TEXT_BOUNDS, boundedText } from './validation';
 
 function offered(field: INodeProperties): INodePropertyOptions[] {
 	return (field.options ?? []) as INodePropertyOptions[];
@@ -30,6 +30,7 @@ function shown(value: unknown): string {
 /** The value of an `options` field, as the dropdown's own value, or an InvalidInput naming the field. */
 export function choice(field: INodeProperties, value: unknown): string {
 	const options = offered(field);
+	boundedText(field.displayName, value, TEXT_BOUNDS.choice);
 	if (typeof value === 'string') {
 		const exact = options.find((option) => option.value === value);
 		if (exact) return exact.value as string;

@@ -23,13 +23,57 @@ export const LIMITS = {
 	idempotencyKeyLength: 255,
 	/** Stripe's maxLength for a customer's email and for the list filter `email`. */
 	emailLength: 512,
+	/** Stripe's object ids are at most 255 characters. */
+	idLength: 255,
+	/** Find's Search Query. */
+	searchQueryLength: 5000,
+} as const;
+
+/**
+ * The longest text each field takes, checked before anything else reads it (a regex, a trim, a conversion), so that a
+ * long text from data costs one comparison: Stripe's limit where Stripe has one (LIMITS), else far above any valid
+ * value. docs/FIELDS.md lists them.
+ */
+export const TEXT_BOUNDS = {
+	amount: 40,
+	currency: 10,
+	apiVersion: 64,
+	dashboardUrl: 2048,
+	date: 100,
+	expand: 200,
+	/** A dropdown's value given by an expression. */
+	choice: 100,
+	/** A whole number given as text (Limit, Max Retries, Timeout...). */
+	number: 32,
 } as const;
 
 export const EXPANDABLE_TRANSACTION_FIELDS = ['checkout_session', 'credit_note', 'customer', 'invoice'] as const;
 
-/** Characters a user sees (code points), which is how Stripe counts string lengths. */
+/** Characters a user sees (code points), which is how Stripe counts string lengths; linear, nothing allocated. */
 function lengthOf(text: string): number {
-	return [...text].length;
+	let surrogatePairs = 0;
+	for (let index = 0; index < text.length - 1; index++) {
+		const code = text.charCodeAt(index);
+		if (code >= 0xd800 && code <= 0xdbff) {
+			const next = text.charCodeAt(index + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) {
+				surrogatePairs += 1;
+				index += 1;
+			}
+		}
+	}
+	return text.length - surrogatePairs;
+}
+
+/**
+ * Refuses text longer than `max` characters before anything parses it; other values pass unchanged to the field's own
+ * check. `stripe`: the bound is Stripe's own limit (the message says so). `what`: the part of the field, e.g. a key.
+ */
+export function boundedText<T>(field: string, value: T, max: number, { stripe = false, what = '' }: { stripe?: boolean; what?: string } = {}): T {
+	if (typeof value !== 'string' || value.length <= max) return value;
+	const length = lengthOf(value);
+	if (length <= max) return value;
+	throw new InvalidInput(field, `${what}is ${length} characters long; ${stripe ? 'Stripe allows' : 'it takes'} at most ${max}`);
 }
 
 function show(value: unknown): string {
@@ -46,6 +90,7 @@ function text(field: string, value: unknown): string {
 
 /** An integer amount in the currency's smallest unit; numbers and numeric strings ("1250", "-500") both count. */
 export function integerAmount(field: string, value: unknown): number {
+	boundedText(field, value, TEXT_BOUNDS.amount);
 	let amount: number;
 	if (typeof value === 'number') {
 		amount = value;
@@ -73,7 +118,7 @@ export function integerAmount(field: string, value: unknown): number {
 
 /** A three-letter ISO currency code; upper case is accepted and sent in lower case as Stripe wants. */
 export function currencyCode(field: string, value: unknown): string {
-	const code = typeof value === 'string' ? value.trim() : '';
+	const code = typeof value === 'string' ? boundedText(field, value, TEXT_BOUNDS.currency).trim() : '';
 	if (!/^[A-Za-z]{3}$/.test(code)) {
 		throw new InvalidInput(field, `${show(value)} is not a three-letter currency code`, 'For example EUR, usd or JPY.');
 	}
@@ -81,9 +126,9 @@ export function currencyCode(field: string, value: unknown): string {
 }
 
 function stripeId(field: string, value: unknown, prefix: string, noun: string, example: string): string {
-	const id = typeof value === 'string' ? value.trim() : '';
+	const id = typeof value === 'string' ? boundedText(field, value, LIMITS.idLength, { stripe: true }).trim() : '';
 	// Letters and digits only: an id is put into the request path, so "/", "?", "#", "%" or ".." must never get through.
-	if (!new RegExp(`^${prefix}_[A-Za-z0-9]{1,250}$`).test(id)) {
+	if (!new RegExp(`^${prefix}_[A-Za-z0-9]+$`).test(id)) {
 		throw new InvalidInput(field, `${show(value)} is not a Stripe ${noun} ID`, `It looks like ${example}.`);
 	}
 	return id;
@@ -99,14 +144,7 @@ export const invoiceId = (value: unknown) =>
 	stripeId('Invoice ID', value, 'in', 'invoice', 'in_1MtHbELkdIwHu7ixl4OzzPMv');
 
 export function transactionDescription(field: string, value: unknown): string {
-	const result = text(field, value);
-	if (lengthOf(result) > LIMITS.descriptionLength) {
-		throw new InvalidInput(
-			field,
-			`is ${lengthOf(result)} characters long; Stripe allows at most ${LIMITS.descriptionLength}`,
-		);
-	}
-	return result;
+	return boundedText(field, text(field, value), LIMITS.descriptionLength, { stripe: true });
 }
 
 export interface MetadataPair {
@@ -123,21 +161,11 @@ export function metadata(field: string, pairs: MetadataPair[]): Record<string, s
 	for (const pair of pairs) {
 		const key = typeof pair.key === 'string' ? pair.key : pair.key === undefined ? '' : text(`${field} key`, pair.key);
 		if (key === '') throw new InvalidInput(field, 'has a pair with an empty key');
-		if (lengthOf(key) > LIMITS.metadataKeyLength) {
-			throw new InvalidInput(
-				field,
-				`key ${show(key)} is ${lengthOf(key)} characters long; Stripe allows at most ${LIMITS.metadataKeyLength}`,
-			);
-		}
+		boundedText(field, key, LIMITS.metadataKeyLength, { stripe: true, what: `key ${show(key)} ` });
 		if (/[[\]]/.test(key)) throw new InvalidInput(field, `key ${show(key)} contains "[" or "]", which Stripe does not allow`);
 		if (Object.prototype.hasOwnProperty.call(result, key)) throw new InvalidInput(field, `key ${show(key)} is given twice`);
 		const value = pair.value === undefined || pair.value === null ? '' : text(`${field} value for ${show(key)}`, pair.value);
-		if (lengthOf(value) > LIMITS.metadataValueLength) {
-			throw new InvalidInput(
-				field,
-				`value for key ${show(key)} is ${lengthOf(value)} characters long; Stripe allows at most ${LIMITS.metadataValueLength}`,
-			);
-		}
+		boundedText(field, value, LIMITS.metadataValueLength, { stripe: true, what: `value for key ${show(key)} ` });
 		// A plain assignment of `__proto__` would set the object's prototype and the key would vanish from the request.
 		Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
 	}
@@ -146,7 +174,7 @@ export function metadata(field: string, pairs: MetadataPair[]): Record<string, s
 
 export function expandList(field: string, value: unknown): string[] {
 	if (value === undefined || value === null || value === '') return [];
-	const list = Array.isArray(value) ? value : String(value).split(',').map((entry) => entry.trim());
+	const list = Array.isArray(value) ? value : String(boundedText(field, value, TEXT_BOUNDS.expand)).split(',').map((entry) => entry.trim());
 	for (const entry of list) {
 		if (!(EXPANDABLE_TRANSACTION_FIELDS as readonly unknown[]).includes(entry)) {
 			throw new InvalidInput(field, `${show(entry)} cannot be expanded`, `Choose from ${EXPANDABLE_TRANSACTION_FIELDS.join(', ')}.`);
@@ -157,10 +185,7 @@ export function expandList(field: string, value: unknown): string[] {
 
 export function idempotencyKey(value: unknown): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const key = text('Idempotency Key', value);
-	if (lengthOf(key) > LIMITS.idempotencyKeyLength) {
-		throw new InvalidInput('Idempotency Key', `is ${lengthOf(key)} characters long; Stripe allows at most ${LIMITS.idempotencyKeyLength}`);
-	}
+	const key = boundedText('Idempotency Key', text('Idempotency Key', value), LIMITS.idempotencyKeyLength, { stripe: true });
 	// It travels as an HTTP header: printable ASCII only.
 	if (!/^[\x20-\x7e]+$/.test(key)) {
 		throw new InvalidInput('Idempotency Key', 'may only contain printable ASCII characters (letters, digits, punctuation, spaces)');
@@ -170,7 +195,7 @@ export function idempotencyKey(value: unknown): string | undefined {
 
 export function apiVersion(value: unknown, fallback: string): string {
 	if (value === undefined || value === null || value === '') return fallback;
-	const version = typeof value === 'string' ? value.trim() : '';
+	const version = typeof value === 'string' ? boundedText('API Version', value, TEXT_BOUNDS.apiVersion).trim() : '';
 	if (!/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(version)) {
 		throw new InvalidInput('API Version', `${show(value)} is not a Stripe API version`, `It looks like ${fallback}.`);
 	}
@@ -178,6 +203,7 @@ export function apiVersion(value: unknown, fallback: string): string {
 }
 
 export function positiveInteger(field: string, value: unknown, min: number, max: number): number {
+	boundedText(field, value, TEXT_BOUNDS.number);
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
 		throw new InvalidInput(field, `${show(value)} must be a whole number from ${min} to ${max}`);
@@ -188,6 +214,7 @@ export function positiveInteger(field: string, value: unknown, min: number, max:
 /** A date from the UI (ISO text), an expression (Date, Luxon DateTime, ISO text) or a Unix timestamp in seconds. */
 export function unixSeconds(field: string, value: unknown): number {
 	if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+	boundedText(field, value, TEXT_BOUNDS.date);
 	const candidate =
 		value instanceof Date
 			? value
@@ -209,11 +236,8 @@ export function customerEmail(field: string, value: unknown): string {
 	if (typeof value !== 'string') {
 		throw new InvalidInput(field, `${show(value)} is not an email address`, 'By Email takes text such as jane@acme.com; check the expression.');
 	}
-	const email = value.trim();
+	const email = boundedText(field, value, LIMITS.emailLength, { stripe: true, what: 'the email ' }).trim();
 	if (email === '') throw new InvalidInput(field, 'the email is empty');
-	if (lengthOf(email) > LIMITS.emailLength) {
-		throw new InvalidInput(field, `the email is ${lengthOf(email)} characters long; Stripe allows at most ${LIMITS.emailLength}`);
-	}
 	const hasControlCharacter = [...email].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
 	if (!/^[^\s@"\\]+@[^\s@"\\]+$/.test(email) || hasControlCharacter) {
 		throw new InvalidInput(field, `${show(email)} is not an email address`, 'It looks like jane@acme.com.');

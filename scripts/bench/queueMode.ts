@@ -1,8 +1,9 @@
 /**
  * Bench scenario (g): the same 2,000 credits (20 webhook executions of 100, 100 of them for one customer; Webhook ->
- * Split Out -> Stripe Customer Balance at its defaults, a live key) in one n8n process, then in queue mode on 2 workers
- * (concurrency 10 each). The sandbox enforces Stripe's limits (live: 100/s globally, 25/s per endpoint) and its
- * customer locks, 100 ms per request. Bound: 2,000 credits at the endpoint's 25/s = 80 s.
+ * Split Out -> Stripe Customer Balance at its defaults but Max Requests per Second 100, the account's live-mode limit)
+ * in one n8n process, then in queue mode on 2 workers (concurrency 10 each). The sandbox enforces Stripe's live-mode
+ * limits on its test key (`liveModeLimits`: 100/s globally, 25/s per endpoint) and its customer locks, 100 ms per
+ * request. Bound: 2,000 credits at the endpoint's 25/s = 80 s.
  * Each setup runs the scenario twice: on processes just started (the first executions also pay for n8n loading what
  * they need), then again on the same processes, as workers in service run. One process is the reference (no target);
  * both runs on 2 workers have the target (<= 1.3x the bound, <= 5% of requests refused, no execution failed).
@@ -30,9 +31,11 @@ import { busiestSecond } from '../../test/sandbox/arrivals';
 import type { BetweenResult } from './betweenExecutions';
 
 const credential = { id: 'benchQueueStripe', name: 'Stripe sandbox (bench, queue)' };
-/** The node at its defaults with a live key: credits go at the endpoint's 25/s, which the two workers share. */
-const WORKFLOW = batchWorkflow(credential);
-const LIVE_KEY = 'sk_live_benchQueueStandIn4eC39HqLyjWDarjt';
+/**
+ * The node paced as with a live key at Stripe (the account's 100/s; a live key itself goes to api.stripe.com only):
+ * credits go at the endpoint's 25/s, which the two workers share.
+ */
+const WORKFLOW = batchWorkflow(credential, { maxRequestsPerSecond: 100 });
 const BOUND_MS = 80_000;
 
 /** Arrivals counted per second since `start`. */
@@ -65,7 +68,7 @@ async function sendBatches(sandbox: Sandbox, main: N8nServer, label: string, jud
 	const refusedShare = rateLimited / requests;
 	const pass = wallMs <= BOUND_MS * 1.3 && failed === 0 && duplicates === 0 && transactions === 2000 && refusedShare <= 0.05;
 	return {
-		scenario: `(g) 2,000 credits, 20 webhook executions, ${label}, live key, Stripe's limits, 100 ms`,
+		scenario: `(g) 2,000 credits, 20 webhook executions, ${label}, live mode, Stripe's limits, 100 ms`,
 		wallMs,
 		boundMs: BOUND_MS,
 		failed,
@@ -88,7 +91,7 @@ async function inOneProcess(sandbox: Sandbox, tarball: string, workDir: string):
 	let server: N8nServer | undefined;
 	try {
 		await n8n.installTarball(tarball);
-		await n8n.importCredentials([stripeCredential({ ...credential, secretKey: LIVE_KEY, baseUrl: sandbox.url })]);
+		await n8n.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
 		await n8n.importWorkflows([WORKFLOW]);
 		server = await n8n.start();
 		await publishWebhookWorkflows(server, [WORKFLOW]);
@@ -103,7 +106,7 @@ async function onTwoWorkers(sandbox: Sandbox, tarball: string): Promise<BetweenR
 	const cluster = await QueueCluster.start({ runtime: await provision(), workers: 2, concurrency: 10 });
 	try {
 		await cluster.instance.installTarball(tarball);
-		await cluster.instance.importCredentials([stripeCredential({ ...credential, secretKey: LIVE_KEY, baseUrl: sandbox.url })]);
+		await cluster.instance.importCredentials([stripeCredential({ ...credential, secretKey: sandbox.secretKey, baseUrl: sandbox.url })]);
 		await cluster.instance.importWorkflows([WORKFLOW]);
 		await cluster.startProcesses();
 		await publishWebhookWorkflows(cluster.main!, [WORKFLOW]);
@@ -121,11 +124,9 @@ async function onTwoWorkers(sandbox: Sandbox, tarball: string): Promise<BetweenR
 }
 
 export async function queueModeBench(): Promise<BetweenResult[]> {
-	// Stripe's limits (the sandbox's defaults): 100/s for the live key, 25/s per endpoint
-	const sandbox = await startSandbox({ host: '127.0.0.1', faults: { latencyMs: 100, lockTimeouts: true } });
-	sandbox.addKey(LIVE_KEY, { live: true });
+	// Stripe's live-mode limits on the sandbox's test key: 100/s globally, 25/s per endpoint
+	const sandbox = await startSandbox({ host: '127.0.0.1', faults: { latencyMs: 100, lockTimeouts: true, liveModeLimits: true } });
 	registerSecret(sandbox.secretKey);
-	registerSecret(LIVE_KEY);
 	const workDir = await mkdtemp(join(tmpdir(), 'stripe-cb-bench-queue-'));
 	try {
 		const { tarball } = await packPackage(workDir);

@@ -57,12 +57,15 @@ export interface NodeOptions {
 	concurrency?: number;
 	maxRequestsPerSecond?: number;
 	endpointRequestsPerSecond?: number;
-	/** The sandbox's live-mode stand-in key instead of its test key. */
-	liveKey?: boolean;
 	/** n8n's default On Error (Stop Workflow) instead of Continue: every item checked, and its customer found, before any is sent. */
 	stopOnError?: boolean;
 	maxRetries?: number;
 	timeout?: number;
+	/**
+	 * Each item's Idempotency Key from the data (`bench-<ref>`), as a CRM feed sets it: before each customer's first write
+	 * the node reads its transactions, looking for earlier writes with those keys (one list request per customer).
+	 */
+	keysFromData?: boolean;
 }
 
 /** Create, with every field read from the incoming item by expression, as a CRM feed would drive it. */
@@ -71,7 +74,11 @@ function floorParameters(literal: boolean | undefined, first: BenchItem): Record
 	return { customer: '={{ $json.customer }}', amount: '={{ $json.amount }}', currency: '={{ $json.currency }}', ref: '={{ $json.ref }}' };
 }
 
-function createParameters({ literal, floor: _floor, byEmail, liveKey: _liveKey, stopOnError: _stopOnError, ...options }: NodeOptions, first?: BenchItem): Record<string, unknown> {
+function createParameters(
+	{ literal, floor: _floor, byEmail, stopOnError: _stopOnError, keysFromData, ...settings }: NodeOptions,
+	first?: BenchItem,
+): Record<string, unknown> {
+	const options = { ...settings, idempotencyKey: keysFromData ? '={{ "bench-" + $json.ref }}' : undefined };
 	if (literal && first) {
 		return {
 			resource: 'customerBalanceTransaction',
@@ -104,7 +111,7 @@ export async function runNode(sandbox: RemoteSandbox, items: BenchItem[], option
 		nodes[1].type = FLOOR_NODE_TYPE;
 		nodes[1].parameters = { ...floorParameters(options.literal, items[0]), paceRps: options.maxRequestsPerSecond ?? 0 };
 	}
-	const credentials = { stripeCustomerBalanceApi: { secretKey: options.liveKey ? sandbox.liveKey : sandbox.secretKey, baseUrl: sandbox.url } };
+	const credentials = { stripeCustomerBalanceApi: { secretKey: sandbox.secretKey, baseUrl: sandbox.url } };
 	const startedAt = Date.now();
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();

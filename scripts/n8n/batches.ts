@@ -19,7 +19,7 @@ export interface BatchWorkflowOptions {
 	path?: string;
 	/** `lastNode` (default): the webhook answers when the execution has ended; `onReceived`: at once. */
 	respond?: 'lastNode' | 'onReceived';
-	/** Options > Max Requests per Second (the sandbox takes test keys only; 100 stands for a live key's limit). */
+	/** Options > Max Requests per Second (100: an account at live mode's limit, e.g. the sandbox with `liveModeLimits`). */
 	maxRequestsPerSecond?: number;
 	/** Options > Max Requests per Second per Endpoint. */
 	endpointRequestsPerSecond?: number;

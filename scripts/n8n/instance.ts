@@ -15,7 +15,7 @@
  * instance at the same time (one sqlite DB; `n8n start` and `n8n execute` would also fight over it).
  */
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installTarball, type InstalledPackage } from './package';
@@ -240,6 +240,54 @@ export class N8nInstance implements N8nHost {
 			throw new Error(`workflow ${workflowId} failed (${how}):\n${summarizeRun(result.run)}\n--- n8n output ---\n${tail(result.output, 30)}`);
 		}
 		return result;
+	}
+
+	/** `n8n export:workflow --id=<id>`: the workflow as n8n exports it (with its static data), as text. */
+	async exportWorkflow(workflowId: string, options: CliOptions = {}): Promise<string> {
+		const file = join(this.tmpDir, `export-${randomUUID()}.json`);
+		await mkdir(this.tmpDir, { recursive: true });
+		try {
+			const result = await this.cli(['export:workflow', `--id=${workflowId}`, `--output=${file}`], options);
+			if (result.code !== 0) throw new Error(`n8n export:workflow failed (exit ${result.code}):\n${redact(tail(result.stdout + result.stderr, 25))}`);
+			return await readFile(file, 'utf8');
+		} finally {
+			await rm(file, { force: true });
+		}
+	}
+
+	/**
+	 * A workflow's static data as the sqlite database holds it (n8n stopped), read or replaced in place with the
+	 * runtime's Node (node:sqlite): what a restored or edited backup would hold.
+	 */
+	async staticData(workflowId: string): Promise<Record<string, unknown>> {
+		const script = `const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1]);
+			const row = db.prepare('SELECT staticData FROM workflow_entity WHERE id = ?').get(process.argv[2]);
+			process.stdout.write(row && row.staticData ? String(row.staticData) : '{}');`;
+		const result = await run(this.runtime.nodeBin, ['-e', script, this.databaseFile, workflowId], { timeoutMs: 60_000 });
+		if (result.code !== 0) throw new Error(`reading the static data failed: ${tail(result.stderr, 10)}`);
+		return JSON.parse(result.stdout) as Record<string, unknown>;
+	}
+
+	async setStaticData(workflowId: string, staticData: Record<string, unknown>): Promise<void> {
+		const script = `const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1]);
+			const changed = db.prepare('UPDATE workflow_entity SET staticData = ? WHERE id = ?').run(process.argv[3], process.argv[2]).changes;
+			if (changed !== 1) throw new Error('no workflow ' + process.argv[2]);`;
+		const result = await run(this.runtime.nodeBin, ['-e', script, this.databaseFile, workflowId, JSON.stringify(staticData)], { timeoutMs: 60_000 });
+		if (result.code !== 0) throw new Error(`writing the static data failed: ${tail(result.stderr, 10)}`);
+	}
+
+	get databaseFile(): string {
+		return join(this.userFolder, '.n8n', 'database.sqlite');
+	}
+
+	/**
+	 * Another instance made from a copy of this one's user folder (stop its servers first): the same database,
+	 * encryption key and instance id, as a staging instance restored from production's backup. Kept on dispose.
+	 */
+	async copyTo(userFolder: string): Promise<N8nInstance> {
+		if (this.servers.size > 0) throw new Error('stop the instance before copying its user folder');
+		await cp(this.userFolder, userFolder, { recursive: true });
+		return await N8nInstance.create({ runtime: this.runtime, userFolder, encryptionKey: this.encryptionKey, env: this.extraEnv });
 	}
 
 	/** Starts `n8n start` on this instance and waits until /healthz/readiness and the REST API answer 200. */

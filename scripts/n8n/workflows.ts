@@ -288,6 +288,8 @@ export interface StripeOptions {
 	expand?: string[];
 	/** Create and Update: Check Only (Send Nothing). */
 	checkOnly?: boolean;
+	/** Create: how many days back a key keeps applying once (0: the customer's whole history). */
+	lookBackDays?: number;
 }
 
 /** Parameters of each operation of the node. Strings may be expressions ('={{ … }}'). */

@@ -30,17 +30,22 @@ jest.setTimeout(15 * 60_000);
 const credential = { id: 'e2eStripeBetween', name: 'Stripe sandbox (between executions)' };
 const RETRY_WORKFLOW_ID = 'retryCreditHook01';
 const RETRY_PATH = 'crm-batch-credit';
+const KEYED_WORKFLOW_ID = 'retryKeyedHook01';
+const KEYED_PATH = 'crm-batch-credit-keyed';
 const FIRST_DESCRIPTION = 'Referral credit';
 const CHANGED_DESCRIPTION = 'Referral credit (corrected)';
 
 let server: N8nServer;
 let api: N8nRestClient;
 
-/** Webhook with a batch of credits -> one item per credit -> Stripe (stop on error, no retries inside the node). */
-function batchWorkflow(): WorkflowJson {
-	return new WorkflowBuilder(RETRY_WORKFLOW_ID, 'Credit a batch from a CRM webhook')
+/**
+ * Webhook with a batch of credits -> one item per credit -> Stripe (stop on error, no retries inside the node); keyed:
+ * each credit's Idempotency Key from the data (`order-<customer>`), as a CRM record's id would be.
+ */
+function batchWorkflow(keyed = false): WorkflowJson {
+	return new WorkflowBuilder(keyed ? KEYED_WORKFLOW_ID : RETRY_WORKFLOW_ID, 'Credit a batch from a CRM webhook')
 		.chain(
-			webhookNode('CRM webhook', RETRY_PATH),
+			webhookNode('CRM webhook', keyed ? KEYED_PATH : RETRY_PATH),
 			codeNode('One item per credit', 'return $input.first().json.body.credits.map((json) => ({ json }));'),
 			stripeNode(
 				'Credit balances',
@@ -49,7 +54,7 @@ function batchWorkflow(): WorkflowJson {
 					amount: '={{ $json.amount }}',
 					currency: 'usd',
 					description: FIRST_DESCRIPTION,
-					options: { maxRetries: 0 },
+					options: { maxRetries: 0, ...(keyed && { idempotencyKey: '={{ "order-" + $json.customerId }}' }) },
 				}),
 				{ credential },
 			),
@@ -60,12 +65,12 @@ function batchWorkflow(): WorkflowJson {
 const e2e = useRealN8n({
 	sandbox: { faults: { rateLimitPerSecond: 25, lockTimeouts: true } },
 	credentials: [credential],
-	workflows: () => [burstWorkflow(credential), batchWorkflow()],
+	workflows: () => [burstWorkflow(credential), batchWorkflow(), batchWorkflow(true)],
 });
 
 beforeAll(async () => {
 	server = await e2e.n8n.start();
-	api = await publishWebhookWorkflows(server, [burstWorkflow(credential), batchWorkflow()]);
+	api = await publishWebhookWorkflows(server, [burstWorkflow(credential), batchWorkflow(), batchWorkflow(true)]);
 });
 
 describe('a burst of webhook executions (one per CRM record) shares the account and the customer', () => {
@@ -95,32 +100,32 @@ describe('a burst of webhook executions (one per CRM record) shares the account 
 	});
 });
 
+/** 30 new customers; the write for the 21st (item 20) fails once, with an error Stripe says not to retry. */
+async function failedBatch(keyed = false): Promise<{ customers: string[]; executionId: string }> {
+	const customers = Array.from({ length: 30 }, (_, index) => e2e.sandbox.createCustomer({ name: `Batch customer ${index}` }).id);
+	e2e.sandbox.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: customers[20] }] });
+	const reply = await postWebhook(server.url, keyed ? KEYED_PATH : RETRY_PATH, {
+		credits: customers.map((customerId, index) => ({ customerId, amount: -(index + 1) })),
+	});
+	expect(reply.status).toBe(500);
+	// n8n answers the webhook before it has stored the execution's end: wait for the stored status.
+	const latest = await settledNewest(keyed ? KEYED_WORKFLOW_ID : RETRY_WORKFLOW_ID);
+	expect(latest.status).toBe('error');
+	expect(customers.filter((customer) => e2e.sandbox.transactions(customer).length === 0)).toEqual([customers[20]]);
+	return { customers, executionId: latest.id };
+}
+
+/** The newest execution of the workflow (other than `newerThan`) once n8n has stored how it ended. */
+async function settledNewest(workflowId: string, newerThan?: string) {
+	for (const deadline = Date.now() + 60_000; ; ) {
+		const [newest] = await api.executions(workflowId);
+		if (newest && newest.id !== newerThan && !['new', 'running', 'waiting'].includes(newest.status)) return newest;
+		if (Date.now() > deadline) throw new Error(`the newest execution of ${workflowId} is still ${newest?.status}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
 describe("n8n's Retry of an execution that failed part way never credits twice", () => {
-	/** 30 new customers; the write for the 21st (item 20) fails once, with an error Stripe says not to retry. */
-	async function failedBatch(): Promise<{ customers: string[]; executionId: string }> {
-		const customers = Array.from({ length: 30 }, (_, index) => e2e.sandbox.createCustomer({ name: `Batch customer ${index}` }).id);
-		e2e.sandbox.setFaults({ script: [{ fault: 'should-retry-false-500', method: 'POST', pathIncludes: customers[20] }] });
-		const reply = await postWebhook(server.url, RETRY_PATH, {
-			credits: customers.map((customerId, index) => ({ customerId, amount: -(index + 1) })),
-		});
-		expect(reply.status).toBe(500);
-		// n8n answers the webhook before it has stored the execution's end: wait for the stored status.
-		const latest = await settledNewest(RETRY_WORKFLOW_ID);
-		expect(latest.status).toBe('error');
-		expect(customers.filter((customer) => e2e.sandbox.transactions(customer).length === 0)).toEqual([customers[20]]);
-		return { customers, executionId: latest.id };
-	}
-
-	/** The newest execution of the workflow (other than `newerThan`) once n8n has stored how it ended. */
-	async function settledNewest(workflowId: string, newerThan?: string) {
-		for (const deadline = Date.now() + 60_000; ; ) {
-			const [newest] = await api.executions(workflowId);
-			if (newest && newest.id !== newerThan && !['new', 'running', 'waiting'].includes(newest.status)) return newest;
-			if (Date.now() > deadline) throw new Error(`the newest execution of ${workflowId} is still ${newest?.status}`);
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-	}
-
 	const creditsOf = (customers: string[]) => customers.map((customer) => e2e.sandbox.transactions(customer));
 
 	it('Retry with the original workflow: 30 transactions for 30 items', async () => {
@@ -153,5 +158,37 @@ describe("n8n's Retry of an execution that failed part way never credits twice",
 		// So that this does not pass unnoticed, the retried execution fails, naming those items (message: engine tests).
 		const retried = await settledNewest(RETRY_WORKFLOW_ID, executionId);
 		expect(retried).toMatchObject({ mode: 'retry', retryOf: executionId, status: 'error' });
+	});
+});
+
+describe('once holds after Stripe forgot the keys (the sandbox forgets each key as soon as its request completed)', () => {
+	beforeEach(() => e2e.sandbox.setFaults({ idempotencyKeyTtlMs: 0 }));
+	afterEach(() => e2e.sandbox.setFaults({ idempotencyKeyTtlMs: null }));
+
+	it.each([
+		["the node's own keys", false],
+		['keys from the data', true],
+	])("n8n's Retry with %s writes the 29 written before not again, and the failed one once", async (_, keyed) => {
+		const workflowId = keyed ? KEYED_WORKFLOW_ID : RETRY_WORKFLOW_ID;
+		const { customers, executionId } = await failedBatch(keyed);
+
+		await api.retryExecution(executionId, false);
+
+		const retried = await settledNewest(workflowId, executionId);
+		expect(retried).toMatchObject({ mode: 'retry', retryOf: executionId, status: 'success' });
+		expect(customers.map((customer) => e2e.sandbox.transactions(customer).map((credit) => credit.amount))).toEqual(
+			customers.map((__, index) => [-(index + 1)]),
+		);
+	});
+
+	it('a key reused by a second execution writes once, and that execution\'s output says alreadyApplied', async () => {
+		const customerId = e2e.sandbox.createCustomer({ name: 'Reused key' }).id;
+		const body = { credits: [{ customerId, amount: -700 }] };
+		const first = await postWebhook(server.url, KEYED_PATH, body);
+		const second = await postWebhook(server.url, KEYED_PATH, body);
+
+		expect(first.body).toMatchObject({ amount: -700, alreadyApplied: false });
+		expect(second.body).toMatchObject({ id: (first.body as { id: string }).id, alreadyApplied: true, appliedAt: expect.any(String) });
+		expect(e2e.sandbox.transactions(customerId)).toHaveLength(1);
 	});
 });

@@ -50,7 +50,7 @@ jest.setTimeout(15 * 60_000);
 
 interface ExampleExpectation {
 	about: string;
-	customers: Array<{ id: string; name?: string; email?: string; currency?: string; balance?: number }>;
+	customers: Array<{ id: string; name?: string; email?: string; currency?: string; balance?: number; metadata?: Record<string, string> }>;
 	run:
 		| { trigger: 'manual' | 'schedule' }
 		| { trigger: 'webhook'; deliveries: object[] }

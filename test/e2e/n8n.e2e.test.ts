@@ -514,7 +514,7 @@ describe('n8n start: registration, icons, credential test', () => {
 		expect(found.results.find((r) => r.value === customers.globex)?.name).toContain('Globex SA');
 	});
 
-	it('n8n\'s credential tester accepts the sandbox key and refuses a wrong key and an unsafe base URL', async () => {
+	it('n8n\'s credential tester accepts the sandbox key and refuses a wrong key, an unsafe base URL and a live key off Stripe', async () => {
 		const stored = await api.credentials();
 		expect(stored.map((c) => c.id)).toEqual(expect.arrayContaining([credential.id]));
 
@@ -531,6 +531,15 @@ describe('n8n start: registration, icons, credential test', () => {
 		const unsafe = await api.testCredential(credential.id, { baseUrl: 'http://stripe.example.com' });
 		expect(unsafe.status).toBe('Error');
 		expect(unsafe.message).toMatch(/https/);
+		expect(e2e.sandbox.requests.length).toBe(requestsBefore);
+
+		// a live key goes to https://api.stripe.com only: the sandbox's URL is refused, naming the Base URL, nothing sent
+		const liveKey = 'sk_live_51LiveKeyNeverSentToTheSandbox01';
+		const live = await api.testCredential(credential.id, { secretKey: liveKey });
+		expect(live.status).toBe('Error');
+		expect(live.message).toMatch(/live key .*Base URL/);
+		expect(live.message).not.toContain(new URL(e2e.sandbox.url).host);
+		expect(live.message).not.toContain(liveKey.slice(8));
 		expect(e2e.sandbox.requests.length).toBe(requestsBefore);
 	});
 });

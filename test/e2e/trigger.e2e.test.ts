@@ -4,6 +4,8 @@
  * and Stripe's deliveries: signed ones start one execution each, forged, stale and repeated ones none.
  * The trigger's workflow posts each item to a recorder (a stand-in for the chat or CRM hook a user would notify).
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Stripe from 'stripe';
 
 import {
@@ -24,7 +26,7 @@ import {
 } from '../../scripts/n8n';
 import { PINNED_API_VERSION } from '../../nodes/StripeCustomerBalance/transport';
 import { HookRecorder } from '../shared/hookRecorder';
-import { settledExecutionCount } from '../shared/polling';
+import { probeUntil, settledExecutionCount } from '../shared/polling';
 import { useRealN8n } from '../shared/realN8n';
 
 jest.setTimeout(15 * 60_000);
@@ -106,6 +108,17 @@ async function startServer(): Promise<void> {
 	server = await e2e.n8n.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
 }
 
+/** The files under `folder` (n8n's database, its WAL, logs, config; not the installed packages) that contain `text`. */
+async function filesContaining(folder: string, text: string): Promise<string[]> {
+	const found: string[] = [];
+	for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
+		const path = join(entry.parentPath, entry.name);
+		if (!entry.isFile() || path.includes(`${join(folder, 'nodes')}/`)) continue;
+		if ((await readFile(path)).includes(text)) found.push(path);
+	}
+	return found;
+}
+
 const lastDelivery = () => e2e.sandbox.deliveries[e2e.sandbox.deliveries.length - 1];
 
 const newestEventId = () => e2e.sandbox.events().at(-1)!.id;
@@ -160,9 +173,20 @@ describe('the webhook endpoint in Stripe: one per trigger, whatever n8n does', (
 		expect(endpoint.url).toBe(triggerUrl());
 	});
 
-	it('restarting n8n keeps that endpoint: none created, none deleted', async () => {
+	it('restarting n8n keeps that endpoint: none created, none deleted; its signing secret is nowhere in clear', async () => {
 		const before = (await endpoints()).map((endpoint) => endpoint.id);
 		await server.stop();
+
+		// What a backup or an export holds: the database files and `n8n export:workflow` (the deliveries below verify
+		// after this restart with the sealed secret).
+		const exported = await e2e.n8n.exportWorkflow(TRIGGER_WORKFLOW_ID);
+		expect(exported).toContain('"sealedSecret"');
+		expect(exported).not.toMatch(/whsec_|"secret"/);
+		expect(await filesContaining(join(e2e.n8n.userFolder, '.n8n'), 'whsec_')).toEqual([]);
+		const staticData = JSON.stringify(await e2e.n8n.staticData(TRIGGER_WORKFLOW_ID));
+		expect(staticData).toContain('sealedSecret');
+		expect(staticData).not.toContain('whsec_');
+
 		await startServer();
 		api = server.client();
 		await api.login();
@@ -224,6 +248,8 @@ describe('deliveries: what Stripe signed starts one execution; nothing else does
 		await e2e.sandbox.settleDeliveries();
 		const stale = lastDelivery();
 		expect(stale).toMatchObject({ fault: 'stale-timestamp', status: 401 });
+		// A signature that does not match names the remedy, where Stripe's Dashboard shows the endpoint's replies.
+		expect(forged.reply).toContain('Unpublish and publish the workflow in n8n');
 
 		const firstEventId = (recorder.received[0] as { eventId: string }).eventId;
 		const replays = await e2e.sandbox.redeliver(firstEventId);
@@ -251,6 +277,40 @@ describe('deliveries: what Stripe signed starts one execution; nothing else does
 	});
 });
 
+describe('a signing secret that no longer matches is not a silent outage', () => {
+	it('deliveries signed with another secret (rolled in the Dashboard) are refused with the remedy, and n8n\'s log says so once', async () => {
+		const logLine = /deliveries in a row had a recent, well-formed Stripe-Signature that does not match.*Unpublish and publish the workflow/;
+		const logged = () => server.logs.filter((line) => logLine.test(line)).length;
+		expect(logged()).toBe(0);
+		const refused: Array<{ status: number | null; reply?: string }> = [];
+		for (const amount of [-110, -120, -130, -140]) {
+			e2e.sandbox.setWebhooks({ script: [{ fault: 'forged-signature' }] });
+			e2e.sandbox.createTransaction(jane, { amount, currency: 'eur' });
+			await e2e.sandbox.settleDeliveries();
+			refused.push(lastDelivery());
+		}
+		expect(refused.map((delivery) => delivery.status)).toEqual([401, 401, 401, 401]);
+		for (const delivery of refused) expect(delivery.reply).toMatch(/rolled in Stripe's Dashboard.*Unpublish and publish the workflow in n8n/);
+		// From the third in a row, once (then at most hourly).
+		await probeUntil('the log line', async () => (logged() > 0 ? true : undefined));
+		expect(logged()).toBe(1);
+	});
+});
+
+/** Unpublishing and publishing makes one new endpoint in place of `previousId`, and a credit's event reaches the trigger. */
+async function republishedReceives(previousId: string, amount: number): Promise<Record<string, unknown>> {
+	await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
+	await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
+	const [recreated, ...others] = await endpoints();
+	expect(others).toEqual([]);
+	expect(recreated.id).not.toBe(previousId);
+	const received = recorder.received.length;
+	e2e.sandbox.createTransaction(jane, { amount, currency: 'eur' });
+	const [item] = (await recorder.waitFor(received + 1)).slice(received);
+	expect(item).toMatchObject({ eventId: newestEventId(), change: amount });
+	return item;
+}
+
 describe('unpublishing, publishing again, and an endpoint deleted in the Dashboard', () => {
 	it('unpublishing deletes the endpoint', async () => {
 		await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
@@ -270,16 +330,30 @@ describe('unpublishing, publishing again, and an endpoint deleted in the Dashboa
 		const [published] = await endpoints();
 		await stripeApi.webhookEndpoints.del(published.id);
 
-		await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
-		await api.publishWorkflow(TRIGGER_WORKFLOW_ID);
+		const item = await republishedReceives(published.id, -700);
+		expect(item).toMatchObject({ direction: 'credit', amount: 7 });
+	});
 
-		const [recreated, ...others] = await endpoints();
-		expect(others).toEqual([]);
-		expect(recreated.id).not.toBe(published.id);
-		const received = recorder.received.length;
-		e2e.sandbox.createTransaction(jane, { amount: -700, currency: 'eur' });
-		const [item] = (await recorder.waitFor(received + 1)).slice(received);
-		expect(item).toMatchObject({ eventId: newestEventId(), direction: 'credit', change: -700, amount: 7 });
+	it('static data of the wrong shape (a non-string secret) is refused with a clear 401, not a 500; publishing again makes a new endpoint', async () => {
+		const [published] = await endpoints();
+		await server.stop();
+		const staticData = await e2e.n8n.staticData(TRIGGER_WORKFLOW_ID);
+		const node = Object.keys(staticData).find((key) => key.startsWith('node:'))!;
+		const kept = (staticData[node] as { endpoint: { id: string; url: string } }).endpoint;
+		await e2e.n8n.setStaticData(TRIGGER_WORKFLOW_ID, { ...staticData, [node]: { ...(staticData[node] as object), endpoint: { id: kept.id, url: kept.url, secret: 12345 } } });
+		await startServer();
+		api = server.client();
+		await api.login();
+		await waitForWebhook(server.url, `${TRIGGER_WEBHOOK_ID}/webhook`);
+
+		e2e.sandbox.createTransaction(jane, { amount: -800, currency: 'eur' });
+		await e2e.sandbox.settleDeliveries();
+		const refused = e2e.sandbox.deliveries.filter((delivery) => delivery.eventId === newestEventId());
+		expect(refused.map((delivery) => delivery.status).every((status) => status === 401)).toBe(true);
+		expect(refused[0].reply).toMatch(/not usable.*Unpublish and publish the workflow in n8n/);
+		expect(server.logs.some((line) => /deliveries are refused: the endpoint data n8n keeps for this trigger is not usable/.test(line))).toBe(true);
+
+		await republishedReceives(published.id, -900);
 	});
 });
 

@@ -4,7 +4,9 @@
  * - two n8n instances (two user folders, two ports) that imported the same workflow (same ids, same webhook id) and
  *   both published it: each keeps its endpoint and receives its events;
  * - the editor's "Listen for test event" beside the published workflow: Stripe sends each event to both endpoints, and
- *   each copy starts its own execution, whichever comes first.
+ *   each copy starts its own execution, whichever comes first;
+ * - a staging instance made from a copy of one instance's user folder (same database, encryption key, instance id and
+ *   static data: a restored backup) at another URL: republishing there leaves the first's endpoint, which still receives.
  * Each instance's workflow posts its items, with the execution's mode, to a recorder of its own.
  */
 import Stripe from 'stripe';
@@ -118,7 +120,8 @@ describe('two n8n instances on one Stripe account, with the same workflow', () =
 		const all = await endpoints();
 		expect(all.map((endpoint) => endpoint.url).sort()).toEqual([productionUrl(a), productionUrl(b)].sort());
 		expect(all.map((endpoint) => endpoint.id)).toContain(first.id);
-		// Both carry the same webhook id; what tells them apart is each instance's mark.
+		// Both carry the same webhook id; what tells them apart is each instance's URL (the marks differ too, but a copy
+		// of a database would carry the same one).
 		expect(new Set(all.map((endpoint) => endpoint.metadata.n8n_webhook_id))).toEqual(new Set([WEBHOOK_ID]));
 		expect(new Set(all.map((endpoint) => endpoint.metadata.n8n_instance)).size).toBe(2);
 	});
@@ -197,5 +200,59 @@ describe('"Listen for test event" beside the published workflow: no production e
 		// The other instance's endpoint got both events; its single execution per event is what it shows.
 		await until('instance b\'s copies', async () => (itemsOf(b, eventId).length === 1 ? true : undefined));
 		expect(itemsOf(b, eventId)).toEqual([{ mode: 'production', change: -400 }]);
+	});
+});
+
+describe('a staging copy of an instance (its user folder restored elsewhere) at another URL', () => {
+	let staging: Instance;
+
+	it('republishing the workflow in the copy leaves the original\'s endpoint, which still receives', async () => {
+		const original = await endpointAt(productionUrl(a));
+		// A backup of a: its user folder copied while it is stopped (same database, encryption key, instance id, static
+		// data with a's endpoint id and instance tag), then a started again as before.
+		await a.server.stop();
+		const copy = await e2e.copyInstance('a-staging', a.n8n);
+		a.server = await a.n8n.start({ port: a.port, env: { WEBHOOK_URL: `http://127.0.0.1:${a.port}/` } });
+		a.api = a.server.client();
+		await a.api.login();
+		await waitForWebhook(a.server.url, `${WEBHOOK_ID}/webhook`);
+
+		const port = await freePort();
+		const server = await copy.start({ port, env: { WEBHOOK_URL: `http://127.0.0.1:${port}/` } });
+		const api = server.client();
+		await api.login();
+		staging = { name: 'a-staging', n8n: copy, server, api, port, recorder: a.recorder };
+		// Staging receives nothing at its own URL, so its user publishes the workflow again, as the issue's user did.
+		await api.unpublishWorkflow(WORKFLOW_ID);
+		expect((await endpoints()).map((endpoint) => endpoint.id)).toContain(original.id);
+		await api.publishWorkflow(WORKFLOW_ID);
+		await waitForWebhook(server.url, `${WEBHOOK_ID}/webhook`);
+
+		const all = await endpoints();
+		expect(all.map((endpoint) => endpoint.id)).toContain(original.id);
+		expect((await endpointAt(productionUrl(a))).id).toBe(original.id);
+		// The copy carries a's very mark: it proves nothing, and decides nothing.
+		expect((await endpointAt(productionUrl(staging))).metadata.n8n_instance).toBe(original.metadata.n8n_instance);
+
+		e2e.sandbox.createTransaction(jane, { amount: -600, currency: 'eur' });
+		const eventId = e2e.sandbox.events().at(-1)!.id;
+		await e2e.sandbox.settleDeliveries();
+		const toA = e2e.sandbox.deliveries.filter((delivery) => delivery.eventId === eventId && delivery.endpointId === original.id);
+		expect(toA.map((delivery) => delivery.status)).toEqual([200]);
+		expect(toA[0].reply).toContain('"started":true');
+		const toStaging = e2e.sandbox.deliveries.filter((delivery) => delivery.eventId === eventId && delivery.url === productionUrl(staging));
+		expect(toStaging.map((delivery) => delivery.status)).toEqual([200]);
+		// a's execution and staging's each post their item (both workflows post to a's recorder: the copy's workflow is a's).
+		const items = await until('both items', async () => (itemsOf(a, eventId).length >= 2 ? itemsOf(a, eventId) : undefined));
+		expect(items).toEqual([{ mode: 'production', change: -600 }, { mode: 'production', change: -600 }]);
+	});
+
+	it('unpublishing in the copy deletes only the copy\'s endpoint', async () => {
+		const original = await endpointAt(productionUrl(a));
+		await staging.api.unpublishWorkflow(WORKFLOW_ID);
+		const urls = (await endpoints()).map((endpoint) => endpoint.url);
+		expect(urls).toContain(productionUrl(a));
+		expect(urls).not.toContain(productionUrl(staging));
+		expect((await endpointAt(productionUrl(a))).id).toBe(original.id);
 	});
 });

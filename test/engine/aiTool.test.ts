@@ -4,7 +4,7 @@
  */
 import { CREDENTIAL_TYPE, ITEMS_NODE_TYPE, NODE_TYPE, TEST_CREDENTIAL, loadedPackage, registerNodeType, runWorkflow } from '.';
 import { TOOL_CALLER_NODE_TYPE, ToolCallerNode, asToolVariant } from './ai-tool';
-import { credentialsFor, useSandbox } from './support';
+import { bodyWithoutKey, credentialsFor, useSandbox } from './support';
 
 const sandbox = useSandbox();
 const TOOL_TYPE = `${NODE_TYPE}Tool`;
@@ -92,11 +92,11 @@ describe('Stripe Customer Balance as an AI Agent tool', () => {
 			amount: 'Amount as written in the currency, e.g. 10 or 12.50; always positive',
 		});
 		expect(credit.response).toEqual([expect.objectContaining({ amount: -1000, direction: 'credit', currency: 'eur', customer: jane.id })]);
-		expect(sandbox().requests.at(-1)?.rawBody).toBe('amount=-1000&currency=eur&description=Goodwill');
+		expect(bodyWithoutKey(sandbox().requests.at(-1)!)).toBe('amount=-1000&currency=eur&description=Goodwill');
 
 		sandbox().createCustomer({ id: 'cus_JaneUsd0000001' });
 		await callTool({ customer_id: 'cus_JaneUsd0000001', direction: 'debit', amount: 5, currency: 'USD', reason: 'Late fee' }, toolParametersV2, 2);
-		expect(sandbox().requests.at(-1)?.rawBody).toBe('amount=500&currency=usd&description=Late%20fee');
+		expect(bodyWithoutKey(sandbox().requests.at(-1)!)).toBe('amount=500&currency=usd&description=Late%20fee');
 	});
 
 	it('version 2: an agent that signs a credit itself is told why it was refused, and nothing is sent', async () => {
@@ -116,7 +116,14 @@ describe('Check Only in an AI Agent tool', () => {
 		const call = await callTool({ customer_id: jane.id, direction: 'credit', amount: 10, currency: 'EUR', reason: 'Goodwill' }, preview, 2);
 		expect(call.schema).not.toHaveProperty('checkOnly');
 		expect(call.response).toEqual([
-			expect.objectContaining({ checkOnly: true, method: 'POST', body: 'amount=-1000&currency=eur&description=Goodwill', balanceNow: 0, balanceAfter: -1000 }),
+			expect.objectContaining({
+				checkOnly: true,
+				method: 'POST',
+				body: expect.stringMatching(/^amount=-1000&currency=eur&description=Goodwill&metadata\[n8n_idempotency_key\]=n8n-/),
+				balanceNow: 0,
+				balanceAfter: -1000,
+				alreadyApplied: false,
+			}),
 		]);
 		expect(sandbox().requests.filter((request) => request.method === 'POST')).toHaveLength(0);
 		expect(sandbox().customer(jane.id)?.balance).toBe(0);

@@ -8,7 +8,7 @@ import { Workflow, type INode } from 'n8n-workflow';
 import { StripeCustomerBalance } from '../../nodes/StripeCustomerBalance/StripeCustomerBalance.node';
 import { NODE_TYPE, loadedPackage } from '.';
 import { nodeTypes } from './registry';
-import { byId, createFromItem, runStripe, useSandbox, writesTo, type Sandbox } from './support';
+import { bodyWithoutKey, byId, createFromItem, runStripe, useSandbox, writesTo, type Sandbox } from './support';
 
 const sandbox = useSandbox();
 
@@ -44,8 +44,10 @@ describe('check only (send nothing)', () => {
 		expect(sandbox().transactions()).toHaveLength(0);
 		expect(sandbox().customer(alice.id)?.balance).toBe(-500);
 		const reads = sandbox().requests.filter((request) => request.path.startsWith('/v1/customers/cus_'));
-		// One read per distinct customer, however many items name it.
-		expect(reads.map((request) => request.path).sort()).toEqual([`/v1/customers/${alice.id}`, `/v1/customers/${bob.id}`].sort());
+		// One read per distinct customer, however many items name it, and (keys from the data) one look-up of its
+		// transactions for earlier writes with those keys.
+		const customerReads = [alice.id, bob.id].flatMap((id) => [`/v1/customers/${id}`, `/v1/customers/${id}/balance_transactions`]);
+		expect(reads.map((request) => request.path).sort()).toEqual(customerReads.sort());
 
 		const plans = checked.output('Stripe');
 		expect(plans.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -54,44 +56,50 @@ describe('check only (send nothing)', () => {
 				checkOnly: true,
 				method: 'POST',
 				path: `/v1/customers/${alice.id}/balance_transactions`,
-				body: 'amount=-1000&currency=eur&description=Goodwill',
+				body: 'amount=-1000&currency=eur&description=Goodwill&metadata[n8n_idempotency_key]=import-crm-1',
 				idempotencyKey: 'import-crm-1',
 				customer: { id: alice.id, email: 'alice@example.com', name: 'Alice' },
 				amount: -1000,
 				currency: 'eur',
 				balanceNow: -500,
 				balanceAfter: -1500,
+				alreadyApplied: false,
 			},
 			{
 				checkOnly: true,
 				method: 'POST',
 				path: `/v1/customers/${bob.id}/balance_transactions`,
-				body: 'amount=2500&currency=eur&description=Late%20fee%20%26%20more',
+				body: 'amount=2500&currency=eur&description=Late%20fee%20%26%20more&metadata[n8n_idempotency_key]=import-crm-2',
 				idempotencyKey: 'import-crm-2',
 				customer: { id: bob.id, email: 'Bob@Example.com', name: 'Bob' },
 				amount: 2500,
 				currency: 'eur',
 				balanceNow: 0,
 				balanceAfter: 2500,
+				alreadyApplied: false,
 			},
 			{
 				checkOnly: true,
 				method: 'POST',
 				path: `/v1/customers/${alice.id}/balance_transactions`,
-				body: 'amount=-250&currency=eur&description=Referral',
+				body: 'amount=-250&currency=eur&description=Referral&metadata[n8n_idempotency_key]=import-crm-3',
 				idempotencyKey: 'import-crm-3',
 				customer: { id: alice.id, email: 'alice@example.com', name: 'Alice' },
 				amount: -250,
 				currency: 'eur',
 				balanceNow: -500,
 				balanceAfter: -1750,
+				alreadyApplied: false,
 			},
 		]);
 
 		// Switched off, nothing else changed: the real run sends what the check showed, and each credit once.
 		const real = await runStripe(sandbox(), items, crmCreate({ options: { ...keyFromData, checkOnly: false } }), {}, { executionId: 'real-1' });
 		expect(real.status).toBe('success');
-		expect(writes(sandbox())).toEqual(plans.map((item) => ({ path: item.json.path, body: item.json.body, key: item.json.idempotencyKey })));
+		// Writes to one customer keep input order; between customers the order is not promised.
+		const byKey = (a: { key: unknown }, b: { key: unknown }) => String(a.key).localeCompare(String(b.key));
+		expect(writes(sandbox()).sort(byKey)).toEqual(plans.map((item) => ({ path: item.json.path, body: item.json.body, key: item.json.idempotencyKey })).sort(byKey));
+		expect(writes(sandbox()).filter((write) => write.path.includes(alice.id)).map((write) => write.key)).toEqual(['import-crm-1', 'import-crm-3']);
 		expect(sandbox().transactions()).toHaveLength(3);
 		expect(real.output('Stripe').map((item) => item.json.ending_balance)).toEqual(plans.map((item) => item.json.balanceAfter));
 		expect(sandbox().customer(alice.id)?.balance).toBe(-1750);
@@ -112,7 +120,7 @@ describe('check only (send nothing)', () => {
 		expect(checked.status).toBe('success');
 		expect(writesTo(sandbox())).toHaveLength(0);
 		const plans = checked.output('Stripe').map((item) => item.json);
-		expect(plans.map((plan) => [plan.checkOnly, plan.stripeAccount, plan.body, plan.balanceNow, plan.balanceAfter])).toEqual([
+		expect(plans.map((plan) => [plan.checkOnly, plan.stripeAccount, bodyWithoutKey({ rawBody: String(plan.body) }), plan.balanceNow, plan.balanceAfter])).toEqual([
 			[true, 'acct_1032D82eZvKYlo2C', 'amount=-1250&currency=usd', 0, -1250],
 			[true, 'acct_1032D82eZvKYlo2C', 'amount=-100&currency=usd', 0, -1350],
 		]);
@@ -122,8 +130,9 @@ describe('check only (send nothing)', () => {
 		const real = await runStripe(sandbox(), items, parameters({}), { typeVersion: 2 });
 		expect(real.status).toBe('success');
 		const sent = writesTo(sandbox());
-		expect(sent.map((request) => [request.path, request.rawBody, request.headers['stripe-account']])).toEqual(
-			plans.map((plan) => [plan.path, plan.body, 'acct_1032D82eZvKYlo2C']),
+		// The bodies are the same but for each write's key, which the real run derives in its own execution.
+		expect(sent.map((request) => [request.path, bodyWithoutKey(request), request.headers['stripe-account']])).toEqual(
+			plans.map((plan) => [plan.path, bodyWithoutKey({ rawBody: String(plan.body) }), 'acct_1032D82eZvKYlo2C']),
 		);
 		expect(sandbox().customer(customer.id)?.balance ?? 0).toBe(0);
 	});

@@ -15,7 +15,7 @@ import type { INode, INodeProperties, INodePropertyCollection, INodePropertyOpti
 import { belongsTo } from '../../nodes/StripeCustomerBalance/actions/description';
 import { readTriggerChoices } from '../../nodes/StripeCustomerBalance/trigger/description';
 import { NODE_TYPE, TRIGGER_NODE_TYPE, loadedPackage } from '.';
-import { byId, runStripe, useSandbox, type Sandbox } from './support';
+import { bodyWithoutKey, byId, runStripe, useSandbox, type Sandbox } from './support';
 
 const sandbox = useSandbox();
 
@@ -79,7 +79,7 @@ function withChoice(parameters: Record<string, unknown>, path: string[]): Record
 }
 
 /** What reached the sandbox, without what differs between any two runs (idempotency keys, request ids). */
-const received = (s: Sandbox) => s.requests.map((request) => `${request.method} ${request.path} ${request.rawBody ?? ''}`);
+const received = (s: Sandbox) => s.requests.map((request) => `${request.method} ${request.path} ${bodyWithoutKey(request)}`);
 
 const outside: Array<[string, unknown]> = [
 	['an unknown word', 'bogus'],

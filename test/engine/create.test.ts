@@ -70,7 +70,8 @@ describe('create a customer balance transaction', () => {
 		sandbox().createCustomer({ id: 'cus_Connected00001', account: 'acct_1032D82eZvKYlo2C' });
 		await sdkFor(sandbox().secretKey, sandbox().url).customers.createBalanceTransaction(
 			'cus_Connected00001',
-			{ amount: -1250, currency: 'usd', description, expand: ['customer', 'invoice'], metadata },
+			// The node records the write's key on the transaction (metadata n8n_idempotency_key): see earlierWrites.test.ts.
+			{ amount: -1250, currency: 'usd', description, expand: ['customer', 'invoice'], metadata: { ...metadata, n8n_idempotency_key: 'order-4512' } },
 			{ idempotencyKey: 'order-4512', stripeAccount: 'acct_1032D82eZvKYlo2C', apiVersion: '2026-07-29.dahlia' },
 		);
 		const fromSdk = writesTo(sandbox())[0];
@@ -109,13 +110,13 @@ describe('create a customer balance transaction', () => {
 		expect(sandbox().customer(customer.id)).toMatchObject({ currency: 'gbp', balance: -700 });
 	});
 
-	it('sends the pinned API version by default, and no description, expand or metadata unless given', async () => {
+	it('sends the pinned API version by default, and no description, expand or metadata but the write\'s key unless given', async () => {
 		const customer = sandbox().createCustomer({});
 		await runStripe(sandbox(), [{ customer: customer.id, amount: 100, currency: 'usd' }], createFromItem());
 		const request = writesTo(sandbox())[0];
 		expect(request.headers['stripe-version']).toBe('2026-07-29.dahlia');
 		expect(request.headers['stripe-account']).toBeUndefined();
-		expect(request.rawBody).toBe('amount=100&currency=usd');
+		expect(request.rawBody).toBe(`amount=100&currency=usd&metadata[n8n_idempotency_key]=${request.idempotencyKey}`);
 		expect(request.headers.authorization).not.toContain(sandbox().secretKey);
 	});
 
@@ -136,8 +137,9 @@ describe('create a customer balance transaction', () => {
 			[{ customer: customer.id, amount: -100, currency: 'usd' }],
 			createFromItem({ additionalFields: { metadata: { metadataValues: [{ key: 'keep', value: 'yes' }, { key: 'drop', value: '' }] } } }),
 		);
-		expect(writesTo(sandbox())[0].rawBody).toBe('amount=-100&currency=usd&metadata[keep]=yes&metadata[drop]=');
-		expect(result.output('Stripe')[0].json.metadata).toEqual({ keep: 'yes' });
+		const [write] = writesTo(sandbox());
+		expect(write.rawBody).toBe(`amount=-100&currency=usd&metadata[keep]=yes&metadata[drop]=&metadata[n8n_idempotency_key]=${write.idempotencyKey}`);
+		expect(result.output('Stripe')[0].json.metadata).toEqual({ keep: 'yes', n8n_idempotency_key: write.idempotencyKey });
 	});
 
 	it('accepts decimal amounts and a direction, converting with the currency exponent', async () => {

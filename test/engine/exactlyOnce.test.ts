@@ -71,9 +71,10 @@ describe('retries with the same idempotency key', () => {
 		const items = [{ ...credit(customer.id), order: 4512 }];
 		const first = await runStripe(sandbox(), items, parameters);
 		const second = await runStripe(sandbox(), items, parameters);
-		expect(second.output('Stripe')[0].json.id).toBe(first.output('Stripe')[0].json.id);
-		expect(writesTo(sandbox()).map((request) => request.idempotencyKey)).toEqual(['order-4512', 'order-4512']);
-		expect(writesTo(sandbox())[1].replayed).toBe(true);
+		expect(second.output('Stripe')[0].json).toMatchObject({ id: first.output('Stripe')[0].json.id, alreadyApplied: true });
+		expect(first.output('Stripe')[0].json.alreadyApplied).toBe(false);
+		// The second execution found the key on the customer's transaction and sent no write.
+		expect(writesTo(sandbox()).map((request) => request.idempotencyKey)).toEqual(['order-4512']);
 		expect(sandbox().transactions(customer.id)).toHaveLength(1);
 	});
 
@@ -101,9 +102,11 @@ describe("n8n's Retry On Fail re-runs the node: nothing already written is writt
 
 		expect(result.status).toBe('success');
 		expect(result.output('Stripe').map((item) => item.json.amount)).toEqual([-100, -200, -300]);
+		// The second try knew it had run before, found a's and b's writes by their keys, and wrote only c's.
+		expect(result.output('Stripe').map((item) => item.json.alreadyApplied)).toEqual([true, true, false]);
 		expect(sandbox().transactions()).toHaveLength(3);
 		expect([a, b, c].map((customer) => sandbox().customer(customer.id)?.balance)).toEqual([-100, -200, -300]);
-		expect(sandbox().stats.replays).toBe(2);
+		expect(writesTo(sandbox())).toHaveLength(4);
 	});
 
 	it('also when On Error continues: the error item makes n8n re-run the whole batch, and only replays come back', async () => {
@@ -116,8 +119,8 @@ describe("n8n's Retry On Fail re-runs the node: nothing already written is writt
 			{ retryOnFail: true, maxTries: 3, waitBetweenTries: 1, onError: 'continueRegularOutput' },
 		);
 		expect(result.output('Stripe').every((item) => item.json.object === 'customer_balance_transaction')).toBe(true);
+		expect(result.output('Stripe').map((item) => item.json.alreadyApplied)).toEqual([false, true, true, true]);
 		expect(sandbox().transactions()).toHaveLength(4);
-		expect(sandbox().stats.replays).toBe(3);
 	});
 
 	it('without an execution id (n8n gives none), keys are kept for the execution, so Retry On Fail is still safe', async () => {
@@ -132,7 +135,7 @@ describe("n8n's Retry On Fail re-runs the node: nothing already written is writt
 		);
 		expect(result.status).toBe('success');
 		expect(sandbox().transactions()).toHaveLength(2);
-		expect(sandbox().stats.replays).toBe(1);
+		expect(result.output('Stripe').map((item) => item.json.alreadyApplied)).toEqual([true, false]);
 	});
 });
 

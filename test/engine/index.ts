@@ -94,6 +94,8 @@ export interface RunResult {
 	logs: string[];
 	/** Node names in the order 'nodeExecuteAfter' fired. */
 	nodeExecutionOrder: string[];
+	/** Each node's id, by name (a Retry of this run keeps them). */
+	nodeIds: Record<string, string>;
 	/** additionalData.executionId the run had (undefined when run with executionId: null). */
 	executionId: string | undefined;
 }
@@ -114,6 +116,12 @@ export interface RunWorkflowOptions {
 	settings?: IWorkflowBase['settings'];
 	/** Name of the node to start from; default: the first node (in array order) without incoming main connections. */
 	startNode?: string;
+	/**
+	 * n8n's Retry of a failed execution: a new execution (mode 'retry') that starts with the node contexts the failed one
+	 * stored (n8n restores them from the saved execution data; see NOTES on n8n's Retry). The real Retry is exercised
+	 * in test/e2e/betweenExecutions.e2e.test.ts.
+	 */
+	retryOf?: RunResult;
 }
 
 const MAIN_PACKAGE_NAME = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string }).name;
@@ -225,12 +233,13 @@ function toINode(node: TestNode, index: number): INode {
 
 /** Runs a workflow through n8n-core's WorkflowExecute and returns the IRun with accessors. */
 export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> {
-	const mode = opts.mode ?? 'manual';
+	const mode = opts.mode ?? (opts.retryOf ? 'retry' : 'manual');
 	const executionId = opts.executionId === null ? undefined : (opts.executionId ?? nextExecutionId());
 	const workflowId = opts.workflowId ?? 'engineHarnessWf1';
 	await ensureTypesFor([...opts.nodes.map((n) => n.type), ...Object.keys(opts.credentials ?? {})]);
 
-	const nodes = opts.nodes.map(toINode);
+	// n8n's Retry runs the same workflow: its nodes keep their ids.
+	const nodes = opts.nodes.map((node, index) => toINode({ ...node, id: node.id ?? opts.retryOf?.nodeIds[node.name] }, index));
 	const connections = opts.connections ?? linearConnections(opts.nodes);
 	const settings = { executionOrder: 'v1' as const, ...(opts.settings ?? {}) };
 	const workflow = new Workflow({
@@ -276,9 +285,11 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
 
 	const credentialsHelper = new TestCredentialsHelper(opts.credentials ?? {});
 	const additionalData = createAdditionalData({ credentialsHelper, executionId, hooks, workflowId });
+	const storedContexts = opts.retryOf?.run.data.executionData?.contextData;
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+			...(storedContexts && { contextData: structuredClone(storedContexts) }),
 		},
 	});
 
@@ -325,6 +336,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunResult> 
 		runCount: (nodeName) => runData[nodeName]?.length ?? 0,
 		logs: logTextsSince(bookmark),
 		nodeExecutionOrder,
+		nodeIds: Object.fromEntries(nodes.map((node) => [node.name, node.id])),
 		executionId,
 	};
 }

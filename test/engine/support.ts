@@ -32,12 +32,13 @@ export async function runStripe(
 	items: object[],
 	parameters: Record<string, unknown>,
 	settings: Partial<TestNode> = {},
-	options: { executionId?: string | null; credentials?: Record<string, string> } = {},
+	options: { executionId?: string | null; credentials?: Record<string, string>; retryOf?: RunResult } = {},
 ): Promise<RunResult> {
 	return await runWorkflow({
 		nodes: itemsThenStripe(items, parameters, settings),
 		credentials: credentialsFor(sandbox, options.credentials),
 		executionId: options.executionId,
+		retryOf: options.retryOf,
 	});
 }
 
@@ -56,6 +57,12 @@ export function useSandbox(): () => Sandbox {
 }
 
 export const writesTo = (sandbox: Sandbox) => sandbox.requests.filter((request) => request.method === 'POST');
+
+/**
+ * A request's body without the write's own key, which Create records in metadata (`n8n_idempotency_key`) and which
+ * differs per execution when derived: for comparing what two executions sent.
+ */
+export const bodyWithoutKey = (request: { rawBody?: string }) => (request.rawBody ?? '').replace(/&?metadata\[n8n_idempotency_key\]=[^&]*/, '');
 
 /**
  * One sandbox in a process of its own for the test file, reset before each test: for tests of pacing, whose

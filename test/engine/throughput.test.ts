@@ -76,22 +76,25 @@ describe('rate limits', () => {
 			return Object.fromEntries([...byEndpoint].map(([endpoint, arrivals]) => [endpoint, busiestSecond(arrivals)]));
 		}
 
-		it("with a live key, credits go at the endpoint's limit (25/s), not the account's: the endpoint's window is never overrun", async () => {
+		// Live mode's limits on a test key: the sandbox's switch, and the node told the account's 100/s (Options), as a
+		// user whose account Stripe limits so would; a live key goes to api.stripe.com only.
+		it("at live mode's limits, credits go at the endpoint's limit (25/s), not the account's: the endpoint's window is never overrun", async () => {
+			await remote().setFaults({ liveModeLimits: true });
 			const customers = await remote().createCustomers(60);
-			const live = { secretKey: remote().liveKey, url: remote().url };
-			const result = await runStripe(live, creditsFor(customers), createFromItem());
+			const result = await runStripe(remote(), creditsFor(customers), createFromItem({ options: { maxRequestsPerSecond: 100 } }));
 			expect(result.status).toBe('success');
 			expect(onePerCustomer(await remote().transactions(), customers)).toBe(true);
 			expect((await busiestSecondPerEndpoint())['POST /v1/customers/:customer/balance_transactions']).toBeLessThanOrEqual(25);
 			expect((await remote().stats()).rateLimited).toBe(0);
 		});
 
-		it('by email with a live key: every credit once, the credits under their endpoint\'s limit', async () => {
+		it("by email at live mode's limits: every credit once, the credits under their endpoint's limit", async () => {
+			await remote().setFaults({ liveModeLimits: true });
 			const emails = Array.from({ length: 30 }, (_, index) => `Person${index}@Example.com`);
 			const customers = await remote().createCustomersWithEmails(emails.map((email) => email.toLowerCase()));
-			const live = { secretKey: remote().liveKey, url: remote().url };
 			const items = emails.flatMap((email) => [1, 2].map((n) => ({ email, amount: -n, currency: 'usd' })));
-			const result = await runStripe(live, items, createFromItem({ customer: { __rl: true, mode: 'email', value: '={{ $json.email }}' } }));
+			const byEmail = { __rl: true, mode: 'email', value: '={{ $json.email }}' };
+			const result = await runStripe(remote(), items, createFromItem({ customer: byEmail, options: { maxRequestsPerSecond: 100 } }));
 			expect(result.status).toBe('success');
 			expect((await remote().transactions()).filter((transaction) => customers.includes(transaction.customer))).toHaveLength(60);
 			// the lookups' Search turns can reach Stripe bunched (see docs/PERFORMANCE.md): only the credits' window is held here

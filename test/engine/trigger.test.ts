@@ -7,16 +7,19 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { CAUSE_WORDS } from '../../nodes/StripeCustomerBalance/trigger/causes';
+import { keepEndpoint } from '../../nodes/StripeCustomerBalance/trigger/endpointState';
 import { credentialsFor, useSandbox, type Sandbox } from './support';
 import { checkExistsOnPublish, deliver, type Delivery } from './triggerHarness';
 
 const sandbox = useSandbox();
 const SECRET = 'whsec_engineTriggerTest000000000000';
 
-/** A trigger with its endpoint known (as publishing leaves it), at a version, with these choices. */
+/** A trigger with its endpoint known (as publishing leaves it: the secret sealed), at a version, with these choices. */
 function trigger(typeVersion: number, parameters: IDataObject) {
-	const endpoint = { id: 'we_engineTrigger', secret: SECRET, url: 'http://127.0.0.1:5678/webhook/x/webhook' };
-	return { typeVersion, parameters: { event: 'balanceChanged', ...parameters }, credentials: credentialsFor(sandbox()).stripeCustomerBalanceApi, staticData: { endpoint } };
+	const credentials = credentialsFor(sandbox()).stripeCustomerBalanceApi;
+	const staticData: IDataObject = {};
+	keepEndpoint(staticData, 'endpoint', { id: 'we_engineTrigger', secret: SECRET, url: 'http://127.0.0.1:5678/webhook/x/webhook' }, credentials.secretKey);
+	return { typeVersion, parameters: { event: 'balanceChanged', ...parameters }, credentials, staticData };
 }
 
 /** The newest event of the sandbox, delivered to the trigger. */

@@ -7,7 +7,7 @@ import { NodeHelpers, Workflow, type INode, type INodeParameters } from 'n8n-wor
 
 import { NODE_TYPE, loadedPackage } from '.';
 import { nodeTypes } from './registry';
-import { createFromItem, runStripe, useSandbox, writesTo, type Sandbox } from './support';
+import { bodyWithoutKey, createFromItem, runStripe, useSandbox, writesTo, type Sandbox } from './support';
 
 const sandbox = useSandbox();
 
@@ -21,7 +21,7 @@ async function bodiesAt(typeVersion: number, items: object[], extra: Record<stri
 		createFromItem(extra),
 		{ typeVersion },
 	);
-	return { bodies: writesTo(sandbox()).map((request) => request.rawBody), result };
+	return { bodies: writesTo(sandbox()).map(bodyWithoutKey), result };
 }
 
 const sent = (s: Sandbox) => writesTo(s).map((request) => Number(request.params.amount));

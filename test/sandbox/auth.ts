@@ -8,8 +8,6 @@ export interface ApiKeyGrant {
   readOnly: boolean;
   /** May manage webhook endpoints (restricted keys may lack it). */
   webhooks: boolean;
-  /** A live-mode key (sk_live_...): Stripe's global limit is 100/s for it, 25/s for a test key. */
-  live: boolean;
 }
 
 const LIVE_KEY = /^(sk|rk)_live_/;
@@ -53,12 +51,12 @@ export function maskAuthorizationHeader(value: string): string {
 export class ApiKeyRegistry {
   private readonly grants = new Map<string, ApiKeyGrant>();
 
-  /** `live`: a stand-in for a live key, so that a client paces as it would in live mode; never a real one. */
-  add(key: string, readOnly = false, webhooks = true, live = false): void {
-    if (live ? !/^(sk|rk)_live_\S+$/.test(key) : !isTestSecretKey(key)) {
+  /** Test keys only: live-mode rate limits come from the `liveModeLimits` switch, never from a live key. */
+  add(key: string, readOnly = false, webhooks = true): void {
+    if (!isTestSecretKey(key)) {
       throw new Error(`The sandbox accepts test mode secret or restricted keys only (sk_test_..., rk_test_...), not ${maskApiKey(key)}`);
     }
-    this.grants.set(key, { key, readOnly, webhooks, live });
+    this.grants.set(key, { key, readOnly, webhooks });
   }
 
   authenticate(headers: IncomingHttpHeaders): ApiKeyGrant {

@@ -1,16 +1,21 @@
 /**
  * Runs the sandbox on its own: `npx tsx test/sandbox/cli.ts --port 12111`
  * Options: --port N, --host H, --key sk_test_..., --latency-ms N, --rate-limit N (per second), --seed N,
- *   --key-ttl-ms N (idempotency keys forgotten N ms after their request, as Stripe may after 24 hours)
+ *   --key-ttl-ms N (idempotency keys forgotten N ms after their request, as Stripe may after 24 hours),
+ *   --live-mode-limits (Stripe's live-mode limits, 100/s globally, for the test key)
  */
 import { startSandbox } from './index';
+
+/** Options that take no value. */
+const FLAGS = new Set(['live-mode-limits']);
 
 function readOptions(argv: string[]): Map<string, string> {
   const options = new Map<string, string>();
   for (let index = 0; index < argv.length; index++) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[index]);
     if (!match) throw new Error(`unexpected argument '${argv[index]}'`);
-    options.set(match[1], match[2] ?? argv[++index] ?? '');
+    if (FLAGS.has(match[1])) options.set(match[1], match[2] ?? 'true');
+    else options.set(match[1], match[2] ?? argv[++index] ?? '');
   }
   return options;
 }
@@ -52,7 +57,10 @@ async function main(): Promise<void> {
   const rateLimitPerSecond = numberOption(options, 'rate-limit');
   const seed = numberOption(options, 'seed');
   const idempotencyKeyTtlMs = numberOption(options, 'key-ttl-ms');
+  const liveModeLimits = options.get('live-mode-limits');
+  if (liveModeLimits !== undefined && liveModeLimits !== 'true' && liveModeLimits !== 'false') throw new Error('--live-mode-limits takes no value, or true / false');
   sandbox.setFaults({
+    ...(liveModeLimits !== undefined && { liveModeLimits: liveModeLimits === 'true' }),
     ...(latencyMs !== undefined && { latencyMs }),
     ...(rateLimitPerSecond !== undefined && { rateLimitPerSecond }),
     ...(seed !== undefined && { seed }),
@@ -61,6 +69,7 @@ async function main(): Promise<void> {
 
   console.log(`Local Stripe sandbox listening on ${sandbox.url}`);
   console.log(`Secret key: ${sandbox.secretKey}`);
+  if (liveModeLimits === 'true') console.log("Rate limits: Stripe's live mode (100 requests/s globally)");
   for (const customer of customers) {
     console.log(`  ${customer.id}  ${customer.email}  balance ${customer.balance} ${customer.currency ?? '(no currency)'}`);
   }

@@ -4,6 +4,7 @@ import type { SandboxFaults, SandboxScriptedFault, ScriptedFaultKind } from './t
 export const DEFAULT_FAULTS: Readonly<SandboxFaults> = Object.freeze({
   latencyMs: 0,
   rateLimitPerSecond: 'stripe',
+  liveModeLimits: false,
   endpointRateLimitPerSecond: 25,
   endpointRateLimits: {},
   searchRateLimitPerSecond: 20,
@@ -96,6 +97,7 @@ function checkFaults(faults: SandboxFaults): void {
   fraction('serverErrorRate');
   fraction('dropAfterCommitRate');
   fraction('slowReplyRate');
+  if (typeof faults.liveModeLimits !== 'boolean') throw new RangeError('liveModeLimits must be true or false');
   if (!(faults.latencyMs >= 0)) throw new RangeError('latencyMs must be >= 0');
   if (!(faults.slowReplyMs >= 0)) throw new RangeError('slowReplyMs must be >= 0');
   if (!Number.isInteger(faults.seed)) throw new RangeError('seed must be an integer');

@@ -52,6 +52,11 @@ export class IdempotencyStore {
     this.records.set(claim.scopedKey, { fingerprint: claim.fingerprint, state: 'completed', completedAt: Date.now(), ...reply });
   }
 
+  /** Every completed key becomes `ms` older, as if that much time had passed since its request. */
+  age(ms: number): void {
+    for (const record of this.records.values()) if (record.state === 'completed') record.completedAt -= ms;
+  }
+
   clear(): void {
     this.records.clear();
   }

@@ -71,6 +71,12 @@ export class AccountLedger {
     return this.clock.nowSeconds();
   }
 
+  /** Everything here becomes `seconds` older (its `created`), as if that much time had passed since. */
+  age(seconds: number): void {
+    for (const transaction of this.transactions.values()) transaction.created -= seconds;
+    for (const customer of this.customers.values()) customer.created -= seconds;
+  }
+
   createCustomer(fields: NewCustomerFields): StoredCustomer {
     const id = fields.id ?? newCustomerId();
     if (this.customers.has(id)) throw new Error(`customer ${id} already exists`);

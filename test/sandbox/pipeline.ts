@@ -125,7 +125,7 @@ export class RequestPipeline {
     const endpoint = `${call.method} ${match ? match.route.template : call.path}`;
     call.record.endpoint = endpoint;
     const bucket = `${grant.key}\u0000${account ?? ''}`;
-    const refusedBy = refusingLimiter(state.limiter, { bucket, endpoint, live: grant.live }, state.faults.current, Date.now());
+    const refusedBy = refusingLimiter(state.limiter, { bucket, endpoint }, state.faults.current, Date.now());
     if (refusedBy !== undefined) throw this.rateLimited(refusedBy);
     if (this.injectFaultBeforeExecution(call) === 'drop') return { kind: 'drop', latencyApplied: false };
 

@@ -36,11 +36,11 @@ export class SlidingWindowRateLimiter {
  */
 export function refusingLimiter(
   windows: SlidingWindowRateLimiter,
-  request: { bucket: string; endpoint: string; live: boolean },
+  request: { bucket: string; endpoint: string },
   faults: Readonly<SandboxFaults>,
   nowMs: number,
 ): 'endpoint-rate' | 'global-rate' | undefined {
-  const global = faults.rateLimitPerSecond === 'stripe' ? (request.live ? 100 : 25) : faults.rateLimitPerSecond;
+  const global = faults.rateLimitPerSecond === 'stripe' ? (faults.liveModeLimits ? 100 : 25) : faults.rateLimitPerSecond;
   const endpoint = faults.endpointRateLimits[request.endpoint] ?? faults.endpointRateLimitPerSecond;
   const search = request.endpoint.startsWith('GET ') && request.endpoint.endsWith('/search') ? faults.searchRateLimitPerSecond : null;
   const limiters: Array<{ bucket: string; limit: number | null; reason: 'endpoint-rate' | 'global-rate' }> = [

@@ -22,8 +22,6 @@ export class RemoteSandbox {
 		private readonly child: ChildProcess,
 		readonly url: string,
 		readonly secretKey: string,
-		/** A live-mode stand-in key: limited as Stripe limits live mode. */
-		readonly liveKey: string,
 	) {
 		child.on('message', (message: { id?: number; result?: unknown; error?: string }) => {
 			if (message.id === undefined) return;
@@ -44,11 +42,11 @@ export class RemoteSandbox {
 			execArgv: ['--import', 'tsx'],
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
-		const ready = await new Promise<{ url: string; secretKey: string; liveKey: string }>((resolve, reject) => {
-			child.once('message', (message: { ready?: boolean; url: string; secretKey: string; liveKey: string }) => resolve(message));
+		const ready = await new Promise<{ url: string; secretKey: string }>((resolve, reject) => {
+			child.once('message', (message: { ready?: boolean; url: string; secretKey: string }) => resolve(message));
 			child.once('exit', (code) => reject(new Error(`sandbox process exited with ${code} before it was ready`)));
 		});
-		return new RemoteSandbox(child, ready.url, ready.secretKey, ready.liveKey);
+		return new RemoteSandbox(child, ready.url, ready.secretKey);
 	}
 
 	private call<T>(message: SandboxOp): Promise<T> {
@@ -59,6 +57,7 @@ export class RemoteSandbox {
 		});
 	}
 
+	/** `{ liveModeLimits: true }`: Stripe's live-mode limits for its test key (reset() turns it off again). */
 	setFaults(faults: Partial<SandboxFaults>): Promise<void> {
 		return this.call({ op: 'setFaults', args: faults });
 	}

@@ -36,12 +36,8 @@ function summarize(sandbox: Sandbox): RequestSummary {
 	return { total: sandbox.requests.length, posts, byStatus, replayed };
 }
 
-/** A stand-in for a live key: the sandbox limits it as Stripe limits live mode (100 requests/s globally). */
-export const LIVE_STAND_IN_KEY = 'sk_live_sandboxStandIn4eC39HqLyjWDarjtT1';
-
 async function main(): Promise<void> {
 	const sandbox = await startSandbox();
-	sandbox.addKey(LIVE_STAND_IN_KEY, { live: true });
 	const handle = async (message: SandboxOp): Promise<unknown> => {
 		switch (message.op) {
 			case 'setFaults':
@@ -84,7 +80,7 @@ async function main(): Promise<void> {
 		);
 	});
 	process.on('disconnect', () => process.exit(0));
-	process.send?.({ ready: true, url: sandbox.url, secretKey: sandbox.secretKey, liveKey: LIVE_STAND_IN_KEY });
+	process.send?.({ ready: true, url: sandbox.url, secretKey: sandbox.secretKey });
 }
 
 main().catch((error: unknown) => {

@@ -788,17 +788,32 @@ describe('concurrency: locks and rate limits', () => {
     expect(sandbox.requests.filter((request) => request.status === 200).every((request) => request.endpoint === 'GET /v1/customers/:customer')).toBe(true);
   });
 
-  it('the global limit counts every endpoint: 25/s for a test key, 100/s for a live one', async () => {
-    const customers = Array.from({ length: 15 }, () => sandbox.createCustomer({}));
-    const test = await together(customers.flatMap((customer) => [() => call('GET', `/v1/customers/${customer.id}`), () => call('GET', `/v1/customers/${customer.id}/balance_transactions`)]));
+  it('the global limit counts every endpoint: 25/s in test mode, 100/s with liveModeLimits, on the same test key', async () => {
+    let customers = Array.from({ length: 15 }, () => sandbox.createCustomer({}));
+    const bothEndpoints = () => customers.flatMap((customer) => [() => call('GET', `/v1/customers/${customer.id}`), () => call('GET', `/v1/customers/${customer.id}/balance_transactions`)]);
+    const test = await together(bothEndpoints());
     expect(test.filter((reply) => reply.status === 200)).toHaveLength(25);
     expect(new Set(reasons(test))).toEqual(new Set(['global-rate']));
 
     await sleep(1050);
-    const liveKey = 'sk_live_sandboxStandIn4eC39HqLyjWDarjtT1';
-    sandbox.addKey(liveKey, { live: true });
-    const live = await together(customers.flatMap((customer) => [() => call('GET', `/v1/customers/${customer.id}`, { key: liveKey }), () => call('GET', `/v1/customers/${customer.id}/balance_transactions`, { key: liveKey })]));
+    sandbox.setFaults({ liveModeLimits: true });
+    const live = await together(bothEndpoints());
     expect(live.filter((reply) => reply.status === 200)).toHaveLength(30);
+
+    // live mode's global limit is 100/s: with the endpoint's limit off, the 101st request of a second is refused by it
+    await sleep(1050);
+    sandbox.setFaults({ endpointRateLimitPerSecond: null });
+    const many = await together(Array.from({ length: 110 }, (_, index) => () => call('GET', `/v1/customers/${customers[index % 15].id}`)));
+    expect(many.filter((reply) => reply.status === 200)).toHaveLength(100);
+    expect(reasons(many)).toEqual(Array(10).fill('global-rate'));
+
+    // the switch is no way in for a live key, and reset() turns it off
+    expect(() => sandbox.addKey('sk_live_abcdefghijklmnopqrstuvwx')).toThrow(/test mode secret or restricted keys only/);
+    expect((await call('GET', '/v1/customers', { key: 'sk_live_abcdefghijklmnopqrstuvwx' })).status).toBe(401);
+    expect(() => sandbox.setFaults({ liveModeLimits: 'yes' as unknown as boolean })).toThrow(/liveModeLimits/);
+    sandbox.reset();
+    customers = Array.from({ length: 15 }, () => sandbox.createCustomer({}));
+    expect((await together(bothEndpoints())).filter((reply) => reply.status === 200)).toHaveLength(25);
   });
 
   it('Search: 20 reads a second', async () => {

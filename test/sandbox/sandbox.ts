@@ -102,6 +102,15 @@ class LocalStripeSandbox implements Sandbox {
     this.state.faults.update(faults);
   }
 
+  /**
+   * As if `seconds` had passed: every customer and transaction is that much older (`created`), and so is every
+   * idempotency key (forgotten once older than `idempotencyKeyTtlMs`). New objects get the real time.
+   */
+  passTime(seconds: number): void {
+    this.state.store.age(seconds);
+    this.state.idempotency.age(seconds * 1000);
+  }
+
   /** Clears data, records, stats and faults in place (arrays and stats objects others hold stay valid); keeps keys and accounts. */
   reset(): void {
     this.state.store.clearData();
@@ -156,17 +165,26 @@ class LocalStripeSandbox implements Sandbox {
     this.state.store.addAccount(id);
   }
 
-  addKey(key: string, opts: { readOnly?: boolean; webhooks?: boolean; live?: boolean } = {}): void {
-    this.state.keys.add(key, opts.readOnly ?? false, opts.webhooks ?? true, opts.live ?? false);
+  addKey(key: string, opts: { readOnly?: boolean; webhooks?: boolean } = {}): void {
+    this.state.keys.add(key, opts.readOnly ?? false, opts.webhooks ?? true);
   }
 
-  createTransaction(customerId: string, change: { amount: number; currency: string; description?: string }, account?: string): CustomerBalanceTransaction {
+  createTransaction(
+    customerId: string,
+    change: { amount: number; currency: string; description?: string; metadata?: Record<string, string> },
+    account?: string,
+  ): CustomerBalanceTransaction {
     const ledger = this.ledgerOf(account);
     const customer = ledger.findCustomer(customerId);
     if (!customer) throw new Error(`no live customer ${customerId}`);
     if (!Number.isSafeInteger(change.amount)) throw new Error('amount must be an integer');
     if (!isSupportedCurrency(change.currency)) throw new Error(`unsupported currency '${change.currency}' (lowercase ISO codes)`);
-    return structuredClone(ledger.createTransaction(customer, { amount: change.amount, currency: change.currency, description: change.description ?? null }));
+    return structuredClone(ledger.createTransaction(customer, {
+        amount: change.amount,
+        currency: change.currency,
+        description: change.description ?? null,
+        ...(change.metadata && { metadata: change.metadata }),
+      }));
   }
 
   applyBalanceToInvoice(customerId: string, invoice: { invoiceTotal: number; currency: string }, account?: string): CustomerBalanceTransaction | undefined {

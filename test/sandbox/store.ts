@@ -30,6 +30,12 @@ export class SandboxStore {
     return account === undefined ? this.platform : this.connected.get(account);
   }
 
+  /** Every account's data becomes `seconds` older. */
+  age(seconds: number): void {
+    this.platform.age(seconds);
+    for (const ledger of this.connected.values()) ledger.age(seconds);
+  }
+
   clearData(): void {
     this.platform.clear();
     for (const ledger of this.connected.values()) ledger.clear();

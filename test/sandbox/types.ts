@@ -5,10 +5,15 @@ export interface SandboxFaults {
   latencyMs: number;
   /**
    * Stripe's limiters, each a sliding 1 s window over accepted requests per API key + account; excess -> 429 rate_limit
-   * with the limiter in Stripe-Rate-Limited-Reason. The global limit: 'stripe' = 100/s for a live key, 25/s for a test
-   * key (the default); null = off.
+   * with the limiter in Stripe-Rate-Limited-Reason. The global limit: 'stripe' = Stripe's for the account's mode (25/s
+   * in test mode, 100/s with `liveModeLimits`), the default; null = off.
    */
   rateLimitPerSecond: number | 'stripe' | null;
+  /**
+   * The account is limited as Stripe limits live mode (global 100/s; endpoints and Search as in test mode), for keys
+   * that stay test keys: a live key is refused here as everywhere but at Stripe. Off by default.
+   */
+  liveModeLimits: boolean;
   /** Each endpoint's (method + path template, whatever the object): 25 by default; null = off. Also counts globally. */
   endpointRateLimitPerSecond: number | null;
   /** Endpoints whose limit Stripe raised, by method and route template: { 'POST /v1/customers/:customer/balance_transactions': 100 }. */
@@ -234,9 +239,15 @@ export interface Sandbox {
   transactions(customerId?: string, account?: string): CustomerBalanceTransaction[];
   addAccount(id: string): void;
   /** `webhooks: false`: a restricted key without write access to Webhook Endpoints (403 on /v1/webhook_endpoints). */
-  addKey(key: string, opts?: { readOnly?: boolean; webhooks?: boolean; live?: boolean }): void;
+  addKey(key: string, opts?: { readOnly?: boolean; webhooks?: boolean }): void;
   /** Applies a balance change as the API's create does, and emits its event (tests' stand-in for the Dashboard or an invoice). */
-  createTransaction(customerId: string, change: { amount: number; currency: string; description?: string }, account?: string): CustomerBalanceTransaction;
+  createTransaction(
+    customerId: string,
+    change: { amount: number; currency: string; description?: string; metadata?: Record<string, string> },
+    account?: string,
+  ): CustomerBalanceTransaction;
+  /** As if `seconds` had passed: customers, transactions and idempotency keys become that much older. */
+  passTime(seconds: number): void;
   /** Changes a customer's email or name and emits `customer.updated` (no balance change). */
   /**
    * What Stripe does when it finalizes an invoice of `invoiceTotal` for the customer: the balance in that currency is

@@ -48,6 +48,8 @@ export interface RealN8n {
 	readonly installed: InstalledPackage;
 	/** Another n8n in the work folder with the package installed and the setup's credentials: stopped after the file. */
 	addInstance(name: string, workflows: WorkflowJson[]): Promise<N8nInstance>;
+	/** A copy of an instance's user folder (a restored backup: same database, key, instance id): stopped after the file. */
+	copyInstance(name: string, from: N8nInstance): Promise<N8nInstance>;
 }
 
 export function useRealN8n(setup: RealN8nSetup): RealN8n {
@@ -87,6 +89,11 @@ export function useRealN8n(setup: RealN8nSetup): RealN8n {
 			const instance = await N8nInstance.create({ runtime: runtime!, userFolder: join(workDir!, name) });
 			stops.push(async () => await instance.dispose());
 			await install(instance, workflows);
+			return instance;
+		},
+		async copyInstance(name, from) {
+			const instance = await from.copyTo(join(workDir!, name));
+			stops.push(async () => await instance.dispose());
 			return instance;
 		},
 	};

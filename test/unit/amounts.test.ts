@@ -66,3 +66,13 @@ describe('direction', () => {
 		expect(() => amountToSend('Amount', 0, 'eur', 'smallestUnit', 'debit')).toThrow(/must be a positive number/);
 	});
 });
+
+describe('length', () => {
+	it('takes trailing zeros up to 40 characters of amount, and refuses a longer text before reading it', () => {
+		const forty = `12.${'0'.repeat(37)}`;
+		expect(decimalToSmallestUnit('Amount', forty, 'eur')).toBe(1200);
+		expect(decimalToSmallestUnit('Amount', `12.5${'0'.repeat(36)}`, 'eur')).toBe(1250);
+		expect(() => decimalToSmallestUnit('Amount', `${forty}0`, 'eur')).toThrow(/is 41 characters long; it takes at most 40/);
+		expect(() => integerAmount('Amount', ` ${'1'.repeat(40)}`)).toThrow(/is 41 characters long; it takes at most 40/);
+	});
+});

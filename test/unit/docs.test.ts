@@ -59,7 +59,7 @@ test.each(cases)('%s: %s resolves', (page, target) => {
 	}
 });
 
-test('the README gives a user what n8n asks of a community node, in this order: usage, operations, authentication, examples', () => {
+test('the README gives a user what n8n asks of a community node, in this order: usage, operations, authentication, examples; the developer\'s commands after them', () => {
 	const headings = readFileSync(join(ROOT, 'README.md'), 'utf8')
 		.replace(/```[\s\S]*?```/g, '')
 		.split('\n')
@@ -68,11 +68,13 @@ test('the README gives a user what n8n asks of a community node, in this order: 
 	expect(headings).toEqual([
 		'Installation',
 		'A first credit in two minutes',
+		'More on installing',
 		'Operations',
 		'Trigger: when a balance changes',
 		'Credentials',
 		'Recipes',
 		'Compatibility',
+		'Building from source',
 		'Links',
 		'License',
 	]);
@@ -83,4 +85,20 @@ test('every recipe of the README links its example workflow, and every example w
 	const linked = [...readme.matchAll(/\]\(examples\/([\w-]+\.json)\)/g)].map((match) => match[1]).sort();
 	const examples = readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.json')).sort();
 	expect(linked).toEqual(examples);
+});
+
+test('a new user reaches a first credit within the README\'s first 25 lines: what it does, install, credential, the credit', () => {
+	const first = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n').slice(0, 25).join('\n');
+	expect(first).toMatch(/^## Installation$/m);
+	expect(first).toMatch(/^## A first credit in two minutes$/m);
+	expect(first).toMatch(/Stripe Customer Balance API\*\* credential/);
+	expect(first).toMatch(/Direction\* \*\*Credit the Customer\*\*.*Amount `10`, Currency `EUR`/);
+	expect(first).toMatch(/^4\. \*Execute step\*/m);
+});
+
+test('the README gives the two commands that set up a fresh clone, and CI runs its test command as written', () => {
+	const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+	expect(readme).toContain('npm ci && npm run demo');
+	expect(readme).toContain('npm ci && npm test');
+	expect(readFileSync(join(ROOT, '.ci/run'), 'utf8')).toContain("step bash -c 'npm ci && npm test'");
 });

@@ -31,6 +31,25 @@ describe('the examples', () => {
 	});
 });
 
+describe('the examples\' Code nodes', () => {
+	const codeNodes = examples.flatMap((file) =>
+		(JSON.parse(read(`examples/${file}`)) as { nodes: Array<{ name: string; type: string; parameters: { jsCode?: string } }> }).nodes
+			.filter((node) => node.type === 'n8n-nodes-base.code')
+			.map((node) => [file, node.name, node.parameters.jsCode ?? ''] as const),
+	);
+
+	it('exist (they stand in for data sources a test cannot run)', () => expect(codeNodes.length).toBeGreaterThan(0));
+
+	it.each(codeNodes)('%s: "%s" says in a comment what it stands for or does', (_file, _name, code) => {
+		expect(code).toMatch(/^\/\/ \S/);
+	});
+
+	it.each(codeNodes.filter(([, name]) => name.endsWith('(stand-in)')))('%s: "%s" names the n8n source its output shape comes from', (_file, _name, code) => {
+		expect(code).toMatch(/^\/\/ Stands for /);
+		expect(code).toMatch(/packages\/nodes-base\/nodes\//);
+	});
+});
+
 function displayNames(properties: INodeProperties[]): string[] {
 	return properties.flatMap((property): string[] => {
 		if (property.type === 'notice') return [];

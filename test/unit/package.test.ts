@@ -3,7 +3,7 @@
  * community-package analyzer passing on the source and on the packed package, as n8n's verification runs it.
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -110,13 +110,19 @@ describe('the packed package', () => {
 
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-	it('holds only what n8n needs: compiled code, codex, icons, package.json, README, LICENSE', () => {
+	it('holds only what n8n needs (compiled code, codex, icons, package.json, README, LICENSE) and the example workflows', () => {
 		expect(files).toEqual(expect.arrayContaining([...pkg.n8n.nodes, ...pkg.n8n.credentials, 'dist/icons/stripe.svg', 'dist/icons/stripe.dark.svg', 'package.json', 'README.md', 'LICENSE']));
 		const unexpected = files.filter(
-			(file) => !/^dist\/(nodes|credentials)\/.+\.(js|json)$|^dist\/icons\/[\w.]+\.svg$|^(package\.json|README\.md|LICENSE|CHANGELOG\.md|index\.js)$/.test(file),
+			(file) => !/^dist\/(nodes|credentials)\/.+\.(js|json)$|^dist\/icons\/[\w.]+\.svg$|^examples\/[\w-]+\.json$|^(package\.json|README\.md|LICENSE|CHANGELOG\.md|index\.js)$/.test(file),
 		);
 		expect(unexpected).toEqual([]);
 		expect(files.some((file) => /\.(ts|map)$|^test\/|^scripts\//.test(file))).toBe(false);
+	});
+
+	it('ships every example workflow, so that npm users can import the ones the README names', () => {
+		const examples = readdirSync(join(root, 'examples')).filter((file) => file.endsWith('.json'));
+		expect(examples.length).toBeGreaterThan(0);
+		expect(files.filter((file) => file.startsWith('examples/')).sort()).toEqual(examples.map((file) => `examples/${file}`).sort());
 	});
 
 	it("passes n8n's community-package analyzer, on the source and on the packed package", () => {

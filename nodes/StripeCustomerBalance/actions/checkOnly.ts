@@ -57,17 +57,25 @@ export class CheckOnlyRun {
 	/** The item's check: its write described and not sent; for an Update, the transaction it would change read. */
 	async check(item: PreparedItem, turn: Turn): Promise<IDataObject[]> {
 		const writes: StripeCall[] = [];
-		const sender: StripeSender = {
-			node: this.client.node,
-			send: async (call) => {
-				if (call.method === 'GET') return await this.client.send(call);
-				writes.push(call);
-				return {};
-			},
+		const client = this.client;
+		const capture = (call: StripeCall): IDataObject => {
+			writes.push(call);
+			return {};
 		};
-		await item.run(sender, turn);
+		const sender: StripeSender = {
+			node: client.node,
+			runAttemptedBefore: client.runAttemptedBefore,
+			account: (stripeAccount) => client.account(stripeAccount),
+			idempotencyKeyOf: (call) => client.idempotencyKeyOf(call),
+			send: async (call) => (call.method === 'GET' ? await client.send(call) : capture(call)),
+			write: async (call) => ({ object: capture(call), replayed: false }),
+		};
+		const returned = await item.run(sender, turn);
+		// A write found already applied (its key on one of the customer's transactions) would not be sent: the item shows
+		// that transaction, marked alreadyApplied, as a real run outputs it.
+		if (writes.length === 0) return returned.map((json) => ({ checkOnly: true, ...json }));
 		const outputs: IDataObject[] = [];
-		for (const call of writes) outputs.push(await this.describe(call, turn.customerId));
+		for (const call of writes) outputs.push({ ...(await this.describe(call, turn.customerId)), ...(call.params?.amount !== undefined ? { alreadyApplied: false } : {}) });
 		return outputs;
 	}
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { InvalidInput, customerEmail, customerId } from '../validation';
+import { InvalidInput, TEXT_BOUNDS, boundedText, customerEmail, customerId } from '../validation';
 import type { CustomerRef } from './customerLookup';
 import { readOptions } from './options';
 import type { ParameterReader } from './parameters';
@@ -83,13 +83,13 @@ export function readCustomer(parameters: ParameterReader, itemIndex: number): Cu
 }
 
 function readCustomerId(locator: { mode?: string; value?: unknown }): string {
-	const value = typeof locator.value === 'string' ? locator.value.trim() : locator.value;
+	const value = typeof locator.value === 'string' ? boundedText('Customer', locator.value, TEXT_BOUNDS.dashboardUrl).trim() : locator.value;
 	if (locator.mode === 'url' || (typeof value === 'string' && value.startsWith('https://'))) {
 		const match = typeof value === 'string' ? DASHBOARD_CUSTOMER_URL.exec(value) : null;
 		if (!match) {
 			throw new InvalidInput(
 				'Customer',
-				`${JSON.stringify(value)} is not a Stripe Dashboard customer URL`,
+				`${JSON.stringify(typeof value === 'string' && value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not a Stripe Dashboard customer URL`,
 				'It looks like https://dashboard.stripe.com/customers/cus_NffrFeUfNV2Hib (or …/test/customers/… in test mode).',
 			);
 		}

@@ -61,7 +61,7 @@ export const descriptionField: INodeProperties = {
 	name: 'description',
 	type: 'string',
 	default: '',
-	description: 'A note shown to you in Stripe and on the customer\'s invoices, at most 350 characters, e.g. Goodwill credit for ticket 4512',
+	description: 'A note stored with the transaction in Stripe, at most 350 characters, e.g. Goodwill credit for ticket 4512',
 };
 
 export const expandField: INodeProperties = {

@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { CallOptions, StripeClient } from '../transport';
 import type { CustomerLookup, CustomerRef } from './customerLookup';
+import type { EarlierWrites } from './earlierWrites';
 import type { ParameterReader } from './parameters';
 
 /** What an item's run is handed once its customer is known. */
@@ -12,10 +13,12 @@ export interface Turn {
 	urgent: boolean;
 	/** The execution's lookups by email (each email once). */
 	lookup: CustomerLookup;
+	/** The execution's look-ups of earlier writes by key (each customer's transactions read once). */
+	earlierWrites: EarlierWrites;
 }
 
 /** What an item's run talks to Stripe through: the StripeClient, or Check Only's stand-in that sends no write. */
-export type StripeSender = Pick<StripeClient, 'send' | 'node'>;
+export type StripeSender = Pick<StripeClient, 'send' | 'write' | 'node' | 'account' | 'idempotencyKeyOf' | 'runAttemptedBefore'>;
 
 /** One item's validated work: nothing is sent until `run`. */
 export interface PreparedItem {

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { CheckOnlyRun, readCheckOnly } from '../actions/checkOnly';
 import { executionSettings } from '../actions/options';
 import { CustomerLookup, type ResolvedCustomer } from '../actions/customerLookup';
+import { EarlierWrites, readLookBackDays } from '../actions/earlierWrites';
 import { ParameterReader } from '../actions/parameters';
 import type { Operation, PreparedItem } from '../actions/types';
 import { IdempotencyKeys, StripeClient, isAlreadySent } from '../transport';
@@ -34,8 +35,10 @@ export async function runItems(
 	let settings: ReturnType<typeof executionSettings>;
 	let client: StripeClient;
 	let checkRun: CheckOnlyRun | undefined;
+	let earlierWrites: EarlierWrites;
 	try {
 		settings = executionSettings(this);
+		earlierWrites = new EarlierWrites(readLookBackDays(this));
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
 			endpointRequestsPerSecond: settings.endpointRequestsPerSecond,
@@ -57,7 +60,7 @@ export async function runItems(
 		return {
 			customer: writeTo,
 			run: async ({ urgent }) => {
-				const turn = { customerId: resolved?.id ?? '', urgent, lookup };
+				const turn = { customerId: resolved?.id ?? '', urgent, lookup, earlierWrites };
 				const output = check ? await check.check(item, turn) : await item.run(client, turn);
 				return resolved?.chosen ? output.map((json) => ({ ...json, customerChosen: resolved.chosen as unknown as IDataObject })) : output;
 			},

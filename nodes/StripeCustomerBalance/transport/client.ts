@@ -11,7 +11,7 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { checkBaseUrl, checkSecretKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
+import { checkCredential } from '../../../credentials/StripeCustomerBalanceApi.credentials';
 import { encodeForm, type FormValue } from '../encoding';
 import { headerValue } from './headers';
 import { networkReason } from './networkErrors';
@@ -93,10 +93,9 @@ export class StripeClient {
 		settings: { maxRequestsPerSecond?: number; endpointRequestsPerSecond?: number; idempotencyKeys?: IdempotencyKeys } = {},
 	): Promise<StripeClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		const secret = checkSecretKey(credentials.secretKey);
-		if ('problem' in secret) throw new NodeOperationError(context.getNode(), secret.problem);
-		const target = checkBaseUrl(credentials.baseUrl);
-		if ('problem' in target) throw new NodeOperationError(context.getNode(), target.problem);
+		// The credential's own rule (also applied to every request by its `authenticate`): refused here, nothing is sent.
+		const checked = checkCredential(credentials.secretKey, credentials.baseUrl);
+		if ('problem' in checked) throw new NodeOperationError(context.getNode(), checked.problem);
 		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 		const decrypted: ICredentialsDecrypted = {
 			id: reference?.id ?? '',
@@ -107,9 +106,9 @@ export class StripeClient {
 		return new StripeClient(
 			context,
 			decrypted,
-			target.baseUrl,
-			platformAccountId(secret.key, target.baseUrl),
-			{ global: globalLimit(secret.key), endpoint: ENDPOINT_LIMIT },
+			checked.baseUrl,
+			platformAccountId(checked.key, checked.baseUrl),
+			{ global: globalLimit(checked.key), endpoint: ENDPOINT_LIMIT },
 			settings.maxRequestsPerSecond === undefined && settings.endpointRequestsPerSecond === undefined
 				? undefined
 				: { global: settings.maxRequestsPerSecond, endpoint: settings.endpointRequestsPerSecond },
@@ -138,14 +137,14 @@ export class StripeClient {
 	 * the real send, so the two can never differ. Carries no credential (n8n adds the Authorization header on sending).
 	 */
 	describe(call: StripeCall): IHttpRequestOptions & { headers: Record<string, string> } {
-		const { method, path, itemIndex, options } = call;
+		const { method, path, options } = call;
 		const encoded = encodeForm(call.params ?? {});
 		const url = `${this.baseUrl}${path}${method === 'GET' && encoded ? `?${encoded}` : ''}`;
 		const headers: Record<string, string> = { Accept: 'application/json', 'Stripe-Version': options.apiVersion };
 		if (options.stripeAccount) headers['Stripe-Account'] = options.stripeAccount;
 		if (method === 'POST') {
 			headers['Content-Type'] = 'application/x-www-form-urlencoded';
-			headers['Idempotency-Key'] = options.idempotencyKey ?? this.derivedKey(itemIndex, method, options.stripeAccount);
+			headers['Idempotency-Key'] = this.idempotencyKeyOf(call);
 		}
 		return {
 			method,
@@ -158,8 +157,27 @@ export class StripeClient {
 		};
 	}
 
+	/** Whether this node's run started before in this execution (Retry On Fail, n8n's Retry): its own keys may be used. */
+	get runAttemptedBefore(): boolean {
+		return this.idempotencyKeys?.attemptedBefore === true;
+	}
+
+	/** The Idempotency-Key a write carries: the user's (Options), or the one derived from where the item comes from. */
+	idempotencyKeyOf(call: Pick<StripeCall, 'itemIndex' | 'options'>): string {
+		return call.options.idempotencyKey ?? this.derivedKey(call.itemIndex, 'POST', call.options.stripeAccount);
+	}
+
 	/** Sends one call: paced, made idempotent (writes), retried by the retry policy; Stripe's failures as NodeApiErrors. */
 	async send(call: StripeCall): Promise<IDataObject> {
+		return (await this.exchange(call)).object;
+	}
+
+	/** Sends one write, and says whether Stripe replayed an earlier one with its key (`Idempotent-Replayed`). */
+	async write(call: StripeCall & { method: 'POST' }): Promise<{ object: IDataObject; replayed: boolean }> {
+		return await this.exchange(call);
+	}
+
+	private async exchange(call: StripeCall): Promise<{ object: IDataObject; replayed: boolean }> {
 		// An email lookup still running when its execution failed: nothing more goes out for it, and the account's pacer
 		// is not held to the ended execution's limits again.
 		if (this.closed) throw new NodeOperationError(this.node, 'The execution this request belonged to has ended', { itemIndex: call.itemIndex });
@@ -174,12 +192,17 @@ export class StripeClient {
 		let failures = 0;
 		let waits = 0;
 		let urgent = call.urgent === true;
+		// A replay answering a retry after a failure that may have reached Stripe replays this call's own first write:
+		// only a replay of a key used before this call means nothing was written now.
+		let mayHaveWritten = false;
 		for (let attempt = 1; ; attempt++) {
 			const turn = await pacer.acquire(endpoint, urgent);
 			pacer.sent(turn);
 			const outcome = await this.attempt(request);
 			pacer.settle(turn, outcome.kind === 'network' ? { kind: 'no-reply' } : replyOutcome(outcome.code, outcome.rateLimitedReason));
-			if (outcome.kind === 'reply' && outcome.statusCode < 300) return (outcome.body ?? {}) as IDataObject;
+			if (outcome.kind === 'reply' && outcome.statusCode < 300) {
+				return { object: (outcome.body ?? {}) as IDataObject, replayed: outcome.replayed && !mayHaveWritten };
+			}
 			if (outcome.kind === 'reply' && outcome.details.type === 'idempotency_error' && outcome.statusCode === 400) {
 				const key = headers['Idempotency-Key'];
 				throw toNodeApiError(this.node, alreadySentDetails(outcome.details, itemIndex, key, options.idempotencyKey !== undefined), itemIndex);
@@ -199,6 +222,7 @@ export class StripeClient {
 				continue;
 			}
 			failures += 1;
+			mayHaveWritten = true;
 			if (!outcome.retryable || failures > options.maxRetries) {
 				throw toNodeApiError(this.node, { ...outcome.details, attempts: attempt }, itemIndex);
 			}
@@ -221,7 +245,17 @@ export class StripeClient {
 	}
 
 	private async attempt(request: IHttpRequestOptions): Promise<
-		| { kind: 'reply'; statusCode: number; body: unknown; code?: string; rateLimitedReason?: string; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
+		| {
+				kind: 'reply';
+				statusCode: number;
+				body: unknown;
+				replayed: boolean;
+				code?: string;
+				rateLimitedReason?: string;
+				retryable: boolean;
+				policy: Outcome;
+				details: StripeErrorDetails;
+		  }
 		| { kind: 'network'; retryable: boolean; policy: Outcome; details: StripeErrorDetails }
 	> {
 		let response: { body: unknown; headers: unknown; statusCode: number };
@@ -261,6 +295,7 @@ export class StripeClient {
 			kind: 'reply',
 			statusCode: response.statusCode,
 			body,
+			replayed: headerValue(response.headers, 'idempotent-replayed') === 'true',
 			code: details.code,
 			rateLimitedReason: headerValue(response.headers, 'stripe-rate-limited-reason'),
 			retryable: isRetryable(policy),

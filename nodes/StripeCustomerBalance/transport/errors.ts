@@ -80,6 +80,21 @@ export function alreadySentDetails(
 	};
 }
 
+/**
+ * A write whose key was found on one of the customer's transactions (after Stripe forgot the key), with other values:
+ * the same refusal as Stripe's within its 24 hours, naming the transaction that holds the key.
+ */
+export function toAlreadySentError(node: INode, itemIndex: number, idempotencyKey: string, keyFromUser: boolean, earlier: { id?: unknown; created?: unknown }): NodeApiError {
+	const when = typeof earlier.created === 'number' ? ` on ${new Date(earlier.created * 1000).toISOString()}` : '';
+	const found: StripeErrorDetails = { type: 'idempotency_error', message: '' };
+	const details = alreadySentDetails(found, itemIndex, idempotencyKey, keyFromUser);
+	details.message = `${details.message.replace(/: item \d+ was not sent again$/, '')} (transaction ${String(earlier.id)}${when}): item ${itemIndex} was not sent again`;
+	if (keyFromUser) {
+		details.hint = 'A key applies once for as long as Options > Look Back for Earlier Writes (Days) says, beyond Stripe\'s 24 hours. If this is another write, give it a key of its own (Options > Idempotency Key).';
+	}
+	return toNodeApiError(node, details, itemIndex);
+}
+
 export function isAlreadySent(error: unknown): boolean {
 	return detailsOf(error)?.alreadySent === true;
 }

@@ -2,6 +2,12 @@ import { createHash, randomUUID } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
+ * The metadata key under which every write records its Idempotency-Key on the transaction it creates. Stripe forgets a
+ * key after 24 hours or more; the transaction keeps it, so a later write with the same key can be found and not made.
+ */
+export const IDEMPOTENCY_METADATA_FIELD = 'n8n_idempotency_key';
+
+/**
  * Derives one Idempotency-Key per write from where it comes from in n8n: the execution scope, the node, the run and
  * the item. Not from what is sent: n8n's Retry with the saved workflow may change an item's values, and the retried
  * write must still carry the first attempt's key, so Stripe replays (same values) or refuses (other values) instead of
@@ -11,14 +17,24 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 export class IdempotencyKeys {
 	private readonly scope: string;
 
-	/** `executionScope`: a random id drawn when the node first ran in this execution, kept in the node's context. */
-	constructor(executionScope: string, nodeId: string, runIndex: number) {
+	/**
+	 * `executionScope`: a random id drawn when the node first ran in this execution, kept in the node's context.
+	 * `attemptedBefore`: this run of the node started before in this execution (Retry On Fail, n8n's Retry), so its
+	 * keys may have been used, perhaps longer ago than Stripe keeps keys.
+	 */
+	constructor(
+		executionScope: string,
+		nodeId: string,
+		runIndex: number,
+		readonly attemptedBefore = false,
+	) {
 		this.scope = JSON.stringify([executionScope, nodeId, runIndex]);
 	}
 
 	/** The keys of this node's run in this execution. */
 	static of(context: IExecuteFunctions): IdempotencyKeys {
-		return new IdempotencyKeys(idempotencyScope(context), context.getNode().id, runIndexOf(context));
+		const runIndex = runIndexOf(context);
+		return new IdempotencyKeys(idempotencyScope(context), context.getNode().id, runIndex, startedBefore(context, runIndex));
 	}
 
 	/** An item makes at most one write, so the item names it; the account keeps keys apart as Stripe does. */
@@ -40,6 +56,18 @@ function idempotencyScope(context: IExecuteFunctions): string {
 	const nodeContext = context.getContext('node');
 	if (typeof nodeContext.idempotencyScope !== 'string') nodeContext.idempotencyScope = `run:${randomUUID()}`;
 	return nodeContext.idempotencyScope as string;
+}
+
+/**
+ * Whether this run of the node started before in this execution, as the node's context (stored with the execution
+ * for n8n's Retry, kept across Retry On Fail) remembers; and remembers that it has now.
+ */
+function startedBefore(context: IExecuteFunctions, runIndex: number): boolean {
+	const nodeContext = context.getContext('node');
+	const started = Array.isArray(nodeContext.startedRuns) ? (nodeContext.startedRuns as unknown[]) : [];
+	if (started.includes(runIndex)) return true;
+	nodeContext.startedRuns = [...started, runIndex];
+	return false;
 }
 
 /**

@@ -3,10 +3,12 @@
  * per endpoint (each named operation, whatever object it names) that also counts against the global one, and the
  * Search API's own. A 429 names the limiter that refused it in the Stripe-Rate-Limited-Reason header.
  */
+import { isLiveKey } from '../../../credentials/StripeCustomerBalanceApi.credentials';
 
-/** Requests per second: the account's global limit. */
+
+/** Requests per second: the account's global limit, by the key's mode (live 100/s, test 25/s). */
 export function globalLimit(secretKey: string): number {
-	return /^(sk|rk)_live_/.test(secretKey) ? 100 : 25;
+	return isLiveKey(secretKey) ? 100 : 25;
 }
 
 /** Each endpoint's own limit, unless Stripe raised it for the account. */

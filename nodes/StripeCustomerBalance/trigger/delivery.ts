@@ -1,14 +1,13 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { StripeClient, headerValue } from '../transport';
+import { StripeClient } from '../transport';
 import { changeAsWritten } from '../asWritten';
 import { balanceChangesOf, isObject, type BalanceChange, type Json } from './balanceChanges';
 import { causeFields, mayPass, passes, type TriggerFilter } from './causes';
 import { causingTransaction } from './causingTransaction';
 import { acceptEvent, rememberInStaticData, triggerOf, type EndpointKey } from './deliveredEvents';
 import { readTriggerChoices } from './description';
-import { endpointState, endpointStateKey } from './endpointLifecycle';
-import { verifySignature } from './signature';
+import { verifyDelivery } from './verifiedDelivery';
 
 /** Answers without starting an execution. Nothing of the request is logged or echoed. */
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
@@ -25,13 +24,11 @@ function answer(context: IWebhookFunctions, status: number, body: IDataObject): 
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const staticData = this.getWorkflowStaticData('node');
 	const testing = this.getMode() === 'manual';
-	const endpoint = endpointState(staticData, endpointStateKey(this));
 	const rawBody = (this.getRequestObject() as { rawBody?: Buffer }).rawBody;
 	const nowSeconds = Math.floor(Date.now() / 1000);
-	const verdict = verifySignature(rawBody, headerValue(this.getHeaderData(), 'stripe-signature'), endpoint?.secret, nowSeconds);
-	if (!verdict.valid) return answer(this, 401, { error: `Signature refused: ${verdict.reason}.` });
-	// A valid signature implies the secret, and so the endpoint, is known.
-	const endpointId = endpoint!.id;
+	const verification = await verifyDelivery(this, staticData, rawBody, nowSeconds);
+	if ('refused' in verification) return answer(this, 401, { error: verification.refused });
+	const { endpointId } = verification;
 
 	let event: Json;
 	try {

@@ -1,35 +1,17 @@
 import { createHash, randomUUID } from 'crypto';
-import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
 
 import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, StripeClient, allPages, detailsOf } from '../transport';
 import { forgetDeliveredEvents, triggerOf } from './deliveredEvents';
+import { UNUSABLE, endpointStateKey, keepEndpoint, keptEndpoint, openKeptSecret, sealingKeyOf, type KeptEndpoint } from './endpointState';
 
 /** The only event a balance change shows up in. */
 export const BALANCE_EVENTS = ['customer.updated'];
 
-/** What the trigger keeps of its endpoint, in the node's static data (the only part of n8n that is saved with the workflow and survives restarts). */
-export interface EndpointState {
-	id: string;
-	secret: string;
-	url: string;
-}
-
-/** Test webhooks (the editor's "Listen for test event") get an endpoint of their own, with its own URL, kept apart. */
-export function endpointStateKey(context: IHookFunctions | IWebhookFunctions): 'testEndpoint' | 'endpoint' {
-	return context.getMode() === 'manual' ? 'testEndpoint' : 'endpoint';
-}
-
-export function endpointState(staticData: IDataObject, key: 'testEndpoint' | 'endpoint'): EndpointState | undefined {
-	const state = staticData[key] as Partial<EndpointState> | undefined;
-	return state?.id && state.secret && state.url ? (state as EndpointState) : undefined;
-}
-
 /**
- * This n8n instance's mark on the endpoints it creates. Several instances may share one Stripe account and even one
- * workflow (the same example imported twice keeps its webhook id), so the webhook id alone proves nothing. The mark
- * mixes n8n's instance id (from the instance's encryption key, the same in every process of a queue-mode cluster)
- * with a random id kept in the node's static data (`instanceTag`): a copy of the workflow with its static data in
- * another instance, or another instance with the same encryption key, gets a mark of its own.
+ * This n8n instance's mark on the endpoints it creates, for people reading them in Stripe's Dashboard: n8n's instance
+ * id (from the encryption key) mixed with a random id kept in the node's static data (`instanceTag`). It proves
+ * nothing: a copy of the database (a staging instance restored from production's backup) carries the same mark.
  */
 function instanceMark(context: IHookFunctions): string {
 	const staticData = context.getWorkflowStaticData('node');
@@ -37,7 +19,7 @@ function instanceMark(context: IHookFunctions): string {
 	return createHash('sha256').update(`${context.getInstanceId()}:${staticData.instanceTag as string}`).digest('base64url').slice(0, 24);
 }
 
-/** Identifies the endpoints of one trigger node of this instance in Stripe, also those whose id and secret n8n lost. */
+/** Names the trigger node and the instance that created an endpoint (informative only: see isOwnEndpoint). */
 function ownerTag(context: IHookFunctions): Record<string, string> {
 	const node = context.getNode();
 	return {
@@ -68,20 +50,18 @@ function explain(context: IHookFunctions, error: unknown): Error {
 }
 
 /**
- * Whether an endpoint is provably this trigger node's in this instance: its URL (only this instance receives there), or
- * its owner tag with this instance's mark. Another instance's endpoint of the same workflow (same webhook id, another
- * URL and mark) never is.
+ * Whether an endpoint is this trigger node's in this instance: its URL, where only this instance receives. Nothing
+ * else counts, not even the tag with this instance's mark or the id the static data holds: both are copied with the
+ * database, and a staging copy of production would otherwise delete production's endpoint.
  */
-export function isOwnEndpoint(endpoint: IDataObject, url: string, tag: Record<string, string>): boolean {
-	const metadata = (endpoint.metadata ?? {}) as Record<string, string>;
-	return endpoint.url === url || Object.entries(tag).every(([key, value]) => metadata[key] === value);
+export function isOwnEndpoint(endpoint: IDataObject, url: string): boolean {
+	return endpoint.url === url;
 }
 
 /** Every endpoint in the account that is this trigger node's in this instance (isOwnEndpoint). */
-async function endpointsOfThisTrigger(context: IHookFunctions, client: StripeClient, url: string): Promise<IDataObject[]> {
-	const tag = ownerTag(context);
+async function endpointsOfThisTrigger(client: StripeClient, url: string): Promise<IDataObject[]> {
 	const endpoints = await allPages(client, { method: 'GET', path: '/v1/webhook_endpoints', params: { limit: 100 }, itemIndex: 0, options });
-	return endpoints.filter((endpoint) => isOwnEndpoint(endpoint, url, tag));
+	return endpoints.filter((endpoint) => isOwnEndpoint(endpoint, url));
 }
 
 async function deleteEndpoint(client: StripeClient, id: string): Promise<void> {
@@ -93,29 +73,42 @@ async function deleteEndpoint(client: StripeClient, id: string): Promise<void> {
 }
 
 /**
- * Keeps at most the one endpoint whose id and secret this node holds, and only if it still has this URL, is enabled
- * and listens to the balance events; deletes every other endpoint of this node (ones whose secret was lost can never
- * be verified, and would count against Stripe's limit of 16). Returns whether the kept endpoint is usable.
+ * Keeps at most the one endpoint whose id and secret this node holds, and only if it still has this URL, is enabled,
+ * listens to the balance events and its secret opens with the credential's key; deletes every other endpoint at this
+ * URL (ones whose secret was lost can never be verified, and would count against Stripe's limit of 16). Returns
+ * whether the kept endpoint is usable; when one is held but not kept, n8n's log says why.
  */
 async function reconcile(context: IHookFunctions, client: StripeClient): Promise<boolean> {
 	const staticData = context.getWorkflowStaticData('node');
 	const key = endpointStateKey(context);
-	const state = endpointState(staticData, key);
+	const state = keptEndpoint(staticData, key);
 	const url = webhookUrl(context);
-	const endpoints = await endpointsOfThisTrigger(context, client, url);
-	const kept = endpoints.find(
-		(endpoint) =>
-			endpoint.id === state?.id &&
-			state?.url === url &&
-			endpoint.url === url &&
-			endpoint.status === 'enabled' &&
-			JSON.stringify(endpoint.enabled_events) === JSON.stringify(BALANCE_EVENTS),
-	);
+	const endpoints = await endpointsOfThisTrigger(client, url);
+	const held = state?.kind === 'unusable' ? undefined : state;
+	const listed = endpoints.find((endpoint) => endpoint.id === held?.id && held?.url === url);
+	const usable =
+		listed !== undefined && listed.status === 'enabled' && JSON.stringify(listed.enabled_events) === JSON.stringify(BALANCE_EVENTS);
+	const opened = usable ? openKeptSecret(staticData, key, state, await sealingKeyOf(context)) : undefined;
+	const kept = opened && 'secret' in opened ? listed : undefined;
 	for (const endpoint of endpoints) {
 		if (endpoint !== kept) await deleteEndpoint(client, endpoint.id as string);
 	}
+	if (state && !kept) {
+		const why = opened && 'problem' in opened ? opened.problem : replacedBecause(state, listed, url);
+		context.logger.warn(`Stripe Customer Balance Trigger: a new webhook endpoint is created: ${why}.`, {
+			workflowId: context.getWorkflow().id,
+			nodeName: context.getNode().name,
+		});
+	}
 	if (!kept) delete staticData[key];
 	return kept !== undefined;
+}
+
+function replacedBecause(state: KeptEndpoint, listed: IDataObject | undefined, url: string): string {
+	if (state.kind === 'unusable') return UNUSABLE;
+	if (state.url !== url) return `the endpoint n8n keeps was made for another URL (${state.url}), not this instance's; it is left as it is`;
+	if (!listed) return `the endpoint ${state.id} is no longer in Stripe (deleted in the Dashboard?)`;
+	return `the endpoint ${state.id} is disabled or listens to other events; it is deleted`;
 }
 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
@@ -153,30 +146,26 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	if (typeof endpoint.id !== 'string' || typeof endpoint.secret !== 'string') {
 		throw new NodeOperationError(this.getNode(), 'Stripe created the webhook endpoint but sent no id or secret');
 	}
-	const state: EndpointState = { id: endpoint.id, secret: endpoint.secret, url };
-	this.getWorkflowStaticData('node')[endpointStateKey(this)] = state as unknown as IDataObject;
+	keepEndpoint(this.getWorkflowStaticData('node'), endpointStateKey(this), { id: endpoint.id, url, secret: endpoint.secret }, await sealingKeyOf(this));
 	return true;
 }
 
 export async function remove(this: IHookFunctions): Promise<boolean> {
 	const staticData = this.getWorkflowStaticData('node');
 	const key = endpointStateKey(this);
-	const state = endpointState(staticData, key);
+	const state = keptEndpoint(staticData, key);
 	const trigger = triggerOf(this);
 	try {
 		const client = await StripeClient.connect(this);
-		const url = webhookUrl(this);
-		// The endpoint held is deleted only when it was made for this URL: static data copied from another instance
-		// names that instance's endpoint.
-		if (state && state.url === url) await deleteEndpoint(client, state.id);
-		for (const endpoint of await endpointsOfThisTrigger(this, client, url)) {
+		// Only what is at this instance's URL: the id the static data holds may be another instance's (copied data).
+		for (const endpoint of await endpointsOfThisTrigger(client, webhookUrl(this))) {
 			await deleteEndpoint(client, endpoint.id as string);
 		}
 	} catch {
-		// n8n goes on unpublishing; the endpoint is found by its URL or tag and deleted at the next publish.
+		// n8n goes on unpublishing; the endpoint is found at its URL and deleted at the next publish.
 		return false;
 	} finally {
-		if (state) forgetDeliveredEvents({ ...trigger, endpointId: state.id });
+		if (state && state.kind !== 'unusable') forgetDeliveredEvents({ ...trigger, endpointId: state.id });
 	}
 	delete staticData[key];
 	return true;

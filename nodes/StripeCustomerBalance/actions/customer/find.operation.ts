@@ -1,12 +1,10 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
-import { InvalidInput, customerEmail, positiveInteger } from '../../validation';
+import { InvalidInput, LIMITS, boundedText, customerEmail, positiveInteger } from '../../validation';
 import { returnAllAndLimit } from '../fields';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import type { Operation } from '../types';
 import { customerSummary } from './customerSummary';
-
-const MAX_QUERY_LENGTH = 5000;
 
 const properties: INodeProperties[] = [
 	{
@@ -48,11 +46,8 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['find'] } }, properties);
 
 function searchQuery(value: unknown): string {
-	const query = typeof value === 'string' ? value.trim() : '';
+	const query = typeof value === 'string' ? boundedText('Search Query', value, LIMITS.searchQueryLength).trim() : '';
 	if (query === '') throw new InvalidInput('Search Query', 'is empty', "It looks like metadata['crm_id']:'0012345'.");
-	if (query.length > MAX_QUERY_LENGTH) {
-		throw new InvalidInput('Search Query', `is ${query.length} characters long; Stripe allows at most ${MAX_QUERY_LENGTH}`);
-	}
 	return query;
 }
 

@@ -5,6 +5,7 @@ import { customerLocator, readCustomer } from '../customerLocator';
 import { descriptionField, expandField, metadataField, readMetadata } from '../fields';
 import { optionsCollection, readCallOptions, readOptions } from '../options';
 import { checkOnlyOption } from '../checkOnly';
+import { appliedMark, checkRoomForKey, lookBackOption } from '../earlierWrites';
 import type { Operation } from '../types';
 import { FROM_VERSION_2, VERSION_1, amountFields, amountFormatAsWritten, directionField, readAmount, version1AmountFormat, version1Direction, withDirection } from './amountFields';
 
@@ -44,8 +45,8 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{ ...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption]), displayOptions: { show: VERSION_1 } },
-	{ ...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption]), displayOptions: { show: FROM_VERSION_2 } },
+	{ ...optionsCollection([...SHARED_OPTIONS], [version1AmountFormat, version1Direction, checkOnlyOption, lookBackOption]), displayOptions: { show: VERSION_1 } },
+	{ ...optionsCollection([...SHARED_OPTIONS], [amountFormatAsWritten, checkOnlyOption, lookBackOption]), displayOptions: { show: FROM_VERSION_2 } },
 ];
 
 export const description = updateDisplayOptions(
@@ -62,26 +63,23 @@ export const create: Operation = {
 		const amount = readAmount(parameters, itemIndex, currency, options);
 		const fields = parameters.get('additionalFields', itemIndex, {}) as IDataObject;
 		const expand = expandList('Expand', fields.expand);
+		const metadata = readMetadata(fields);
+		checkRoomForKey(metadata);
 		const params = {
 			amount,
 			currency,
 			description: fields.description ? transactionDescription('Description', fields.description) : undefined,
 			expand: expand.length ? expand : undefined,
-			metadata: readMetadata(fields),
+			metadata,
 		};
 		const callOptions = readCallOptions(options);
 		return {
 			customer: { ref: customer, options: callOptions, writes: true },
-			run: async (client, { customerId, urgent }) => {
-				const transaction = await client.send({
-					urgent,
-					method: 'POST',
-					path: `/v1/customers/${customerId}/balance_transactions`,
-					params,
-					itemIndex,
-					options: callOptions,
-				});
-				return [parameters.nodeVersion >= 2 ? withDirection(transaction) : transaction];
+			run: async (client, { customerId, urgent, earlierWrites }) => {
+				const call = { urgent, method: 'POST' as const, path: `/v1/customers/${customerId}/balance_transactions`, params, itemIndex, options: callOptions };
+				const outcome = await earlierWrites.writeOnce(client, call, client.account(callOptions.stripeAccount), customerId);
+				const transaction = parameters.nodeVersion >= 2 ? withDirection(outcome.object) : outcome.object;
+				return [{ ...transaction, ...appliedMark(outcome) }];
 			},
 		};
 	},

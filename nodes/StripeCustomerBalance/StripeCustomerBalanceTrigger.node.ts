@@ -10,6 +10,7 @@ import {
 import { receiveDelivery } from './trigger/delivery';
 import { readTriggerChoices, triggerProperties } from './trigger/description';
 import { checkExists, create, remove } from './trigger/endpointLifecycle';
+import { assertStripeCanReach } from './trigger/reachability';
 
 export class StripeCustomerBalanceTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +18,9 @@ export class StripeCustomerBalanceTrigger implements INodeType {
 		name: 'stripeCustomerBalanceTrigger',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2: Changes told by the transaction that caused each change, and Causes (docs/VERSIONS.md).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ {"any": "Balance changed", "credits": "Balance credited", "debits": "Balance debited"}[$parameter["changes"]] }}',
 		description: 'Starts the workflow when a Stripe customer\'s balance changes: one item per change, signed by Stripe, each event once',
 		defaults: { name: 'Stripe Customer Balance Trigger' },
@@ -31,8 +34,11 @@ export class StripeCustomerBalanceTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				// Publishing fails on a choice the trigger could not honour, before anything is set up in Stripe.
+				// Publishing fails on a choice the trigger could not honour, or a URL Stripe could not deliver to, before
+				// anything is set up in Stripe.
 				readTriggerChoices(this);
+				const url = this.getNodeWebhookUrl('default');
+				if (url) await assertStripeCanReach(this, url);
 				return await checkExists.call(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {

@@ -82,3 +82,20 @@ export function customerBalancesAsWritten(customer: IDataObject): IDataObject {
 	}
 	return { balance: currency ? balanceText(balance, currency) : null, creditBalances };
 }
+
+/**
+ * A balance change as written (the trigger's `asWritten`): the same words as a transaction's, and the balance before:
+ * `{ amount: 5, currency: "EUR", direction: "credit", summary: "5.00 EUR credit", balanceBefore: "5.00 EUR owed",
+ * balanceAfter: "0.00 EUR" }`. `change` and the balances are in Stripe's `balance` sign.
+ */
+export function changeAsWritten(change: { change: number; currency: string; previousBalance: number; newBalance: number }): IDataObject {
+	const { change: amount, currency } = change;
+	return {
+		amount: decimalNumber(amount, currency),
+		currency: currency.toUpperCase(),
+		direction: directionOf(amount),
+		summary: changeText(amount, currency),
+		balanceBefore: balanceText(change.previousBalance, currency),
+		balanceAfter: balanceText(change.newBalance, currency),
+	};
+}

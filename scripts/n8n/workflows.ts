@@ -230,15 +230,15 @@ export function stripeNode(name: string, parameters: Record<string, unknown>, se
  */
 export function balanceTriggerNode(
 	name: string,
-	settings: { credential: CredentialRef; webhookId: string; changes?: 'any' | 'credits' | 'debits' },
+	settings: { credential: CredentialRef; webhookId: string; changes?: 'any' | 'credits' | 'debits'; typeVersion?: number; causes?: string[] },
 ): WorkflowNode {
 	return {
 		id: nodeId(),
 		name,
 		type: TRIGGER_NODE_TYPE,
-		typeVersion: 1,
+		typeVersion: settings.typeVersion ?? 1,
 		position: [0, 0],
-		parameters: { event: 'balanceChanged', changes: settings.changes ?? 'any' },
+		parameters: { event: 'balanceChanged', changes: settings.changes ?? 'any', ...(settings.causes ? { causes: settings.causes } : {}) },
 		credentials: { [CREDENTIAL_TYPE]: credentialRef(settings.credential) },
 		webhookId: settings.webhookId,
 	};

@@ -16,7 +16,8 @@
  *   made to an example). What follows the trigger runs unchanged.
  * - balanceEvent: the Stripe Customer Balance Trigger's workflow is published in `n8n start` (which creates its
  *   endpoint in the sandbox); the expectation's balance changes are made in the sandbox, which delivers the signed
- *   events, and delivers again those listed in `deliverAgain`. A chat hook the example posts to
+ *   events, and delivers again those listed in `deliverAgain`; a change is a credit or debit someone made, or an invoice
+ *   that uses the balance, made after a number of executions have ended where it says so. A chat hook the example posts to
  *   (`https://hooks.slack.com/…`) is pointed at a local recorder before import (the only change made to such an example).
  * Examples with a chat model (`chatModel` in the expectation) talk to a scripted OpenAI-compatible endpoint on
  * loopback (scriptedChatModel.ts): n8n's real AI Agent and OpenAI Chat Model nodes, the credential's Base URL
@@ -56,7 +57,7 @@ interface ExampleExpectation {
 	run:
 		| { trigger: 'manual' | 'schedule' }
 		| { trigger: 'webhook'; deliveries: object[] }
-		| { trigger: 'balanceEvent'; changes: Array<{ customer: string; amount: number; currency: string }>; deliverAgain?: number[] };
+		| { trigger: 'balanceEvent'; changes: BalanceEventChange[]; deliverAgain?: number[] };
 	chatModel?: ChatStep[];
 	expect: {
 		/** Per node, its output items in order, each matched as a subset (manual and schedule runs). */
@@ -73,6 +74,13 @@ interface ExampleExpectation {
 		transactions: number;
 	};
 }
+
+/**
+ * One balance change the sandbox makes: a credit or debit someone made (`amount`, Stripe's sign: an adjustment), or an
+ * invoice of `invoiceTotal` that Stripe finalizes (the balance applied to it: applied_to_invoice). `afterExecutions`:
+ * made once that many of the workflow's executions have ended (what they wrote is then in the balance).
+ */
+type BalanceEventChange = { customer: string; currency: string; afterExecutions?: number } & ({ amount: number } | { invoiceTotal: number });
 
 interface Example {
 	name: string;
@@ -224,7 +232,14 @@ describe('examples started by the balance trigger, published in n8n start', () =
 		const trigger = example.workflow.nodes.find((node) => node.type === TRIGGER_NODE_TYPE)!;
 		await api.publishWorkflow(example.workflow.id);
 		await waitForWebhook(server.url, `${trigger.webhookId}/webhook`);
-		for (const change of run.changes) e2e.sandbox.createTransaction(change.customer, { amount: change.amount, currency: change.currency });
+		for (const change of run.changes) {
+			if (change.afterExecutions !== undefined) {
+				await e2e.sandbox.settleDeliveries();
+				await settledExecutions(api, example.workflow.id, change.afterExecutions);
+			}
+			if ('invoiceTotal' in change) e2e.sandbox.applyBalanceToInvoice(change.customer, { invoiceTotal: change.invoiceTotal, currency: change.currency });
+			else e2e.sandbox.createTransaction(change.customer, { amount: change.amount, currency: change.currency });
+		}
 		await e2e.sandbox.settleDeliveries();
 		const events = e2e.sandbox.events();
 		for (const index of run.deliverAgain ?? []) await e2e.sandbox.redeliver(events[index].id);

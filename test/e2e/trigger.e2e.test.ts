@@ -35,11 +35,16 @@ jest.setTimeout(15 * 60_000);
 const TRIGGER_WORKFLOW_ID = 'e2eBalanceTrig01';
 const CREDIT_WORKFLOW_ID = 'e2eCreditForTrig';
 const NO_PERMISSION_WORKFLOW_ID = 'e2eTrigNoPerm01';
+const CREDITS_GIVEN_WORKFLOW_ID = 'e2eTrigCredGiven';
+const UNREACHABLE_WORKFLOW_ID = 'e2eTrigUnreach01';
+const CREDITS_GIVEN_WEBHOOK_ID = '5b0f3c1e-7a52-4c39-9d7e-0000000000c3';
 const TRIGGER_WEBHOOK_ID = '5b0f3c1e-7a52-4c39-9d7e-0000000000a1';
 const CREDIT_PATH = 'credit-for-the-trigger';
 const credential = { id: 'e2eTriggerSandbox', name: 'Stripe sandbox (trigger)' };
 const restrictedCredential = { id: 'e2eTriggerNoHooks', name: 'Stripe sandbox (restricted key, no webhooks)' };
 const RESTRICTED_KEY = 'rk_test_noWebhookPermission0000000001';
+/** Stripe itself (the default Base URL): n8n's webhook URL on 127.0.0.1 is out of its reach. Nothing is ever sent to it. */
+const stripeItselfCredential = { id: 'e2eTriggerRealApi', name: 'Stripe (api.stripe.com, test key)' };
 
 let stripeApi: Stripe;
 let recorder: HookRecorder;
@@ -70,6 +75,25 @@ function creditWorkflow(): WorkflowJson {
 function noPermissionWorkflow(): WorkflowJson {
 	return new WorkflowBuilder(NO_PERMISSION_WORKFLOW_ID, 'e2e: trigger with a key that may not manage webhooks')
 		.chain(balanceTriggerNode('Balance changed', { credential: restrictedCredential, webhookId: '5b0f3c1e-7a52-4c39-9d7e-0000000000b2' }), postItemNode('Notify', 'http://127.0.0.1:9/unused'))
+		.build();
+}
+
+/** Version 2, Credits Given: credits given to a customer, not debts an invoice collected. */
+function creditsGivenWorkflow(): WorkflowJson {
+	return new WorkflowBuilder(CREDITS_GIVEN_WORKFLOW_ID, 'e2e: credit given -> notify (trigger version 2)')
+		.chain(
+			balanceTriggerNode('Credit given', { credential, webhookId: CREDITS_GIVEN_WEBHOOK_ID, typeVersion: 2, changes: 'credits' }),
+			postItemNode('Notify', recorder.url),
+		)
+		.build();
+}
+
+function unreachableWorkflow(): WorkflowJson {
+	return new WorkflowBuilder(UNREACHABLE_WORKFLOW_ID, 'e2e: trigger on Stripe itself, n8n on 127.0.0.1')
+		.chain(
+			balanceTriggerNode('Balance changed', { credential: stripeItselfCredential, webhookId: '5b0f3c1e-7a52-4c39-9d7e-0000000000d4', typeVersion: 2 }),
+			postItemNode('Notify', 'http://127.0.0.1:9/unused'),
+		)
 		.build();
 }
 
@@ -108,8 +132,11 @@ const e2e = useRealN8n({
 		jane = sandbox.createCustomer({ email: 'jane@example.com', name: 'Jane Doe', currency: 'eur' }).id;
 	},
 	credentials: [credential],
-	otherCredentials: (sandbox) => [stripeCredential({ ...restrictedCredential, secretKey: RESTRICTED_KEY, baseUrl: sandbox.url })],
-	workflows: () => [triggerWorkflow(), creditWorkflow(), noPermissionWorkflow()],
+	otherCredentials: (sandbox) => [
+		stripeCredential({ ...restrictedCredential, secretKey: RESTRICTED_KEY, baseUrl: sandbox.url }),
+		stripeCredential({ ...stripeItselfCredential, secretKey: 'sk_test_neverSentAnywhere000000001' }),
+	],
+	workflows: () => [triggerWorkflow(), creditWorkflow(), noPermissionWorkflow(), creditsGivenWorkflow(), unreachableWorkflow()],
 });
 
 beforeAll(async () => {
@@ -197,6 +224,11 @@ describe('deliveries: what Stripe signed starts one execution; nothing else does
 			change: -1000,
 			direction: 'credit',
 			amount: 10,
+			// Added with trigger version 2, in the items of both versions: what caused it and the money in words.
+			cause: 'adjustment',
+			causeText: 'a credit or debit someone made (Dashboard, API, a workflow), or the balance set at the start',
+			causeType: 'adjustment',
+			asWritten: { amount: 10, currency: 'EUR', direction: 'credit', summary: '10.00 EUR credit', balanceBefore: '0.00 EUR', balanceAfter: '10.00 EUR credit' },
 			balanceTransaction: expect.objectContaining({ id: transaction.id, amount: -1000, ending_balance: -1000 }),
 			balanceTransactionNote: expect.stringContaining('newest balance transaction'),
 		});
@@ -322,5 +354,52 @@ describe('unpublishing, publishing again, and an endpoint deleted in the Dashboa
 		expect(server.logs.some((line) => /deliveries are refused: the endpoint data n8n keeps for this trigger is not usable/.test(line))).toBe(true);
 
 		await republishedReceives(published.id, -900);
+	});
+});
+
+describe('version 2: what caused the change decides, and publishing where Stripe cannot reach n8n fails', () => {
+	const creditsGivenUrl = () => `http://127.0.0.1:${port}/webhook/${CREDITS_GIVEN_WEBHOOK_ID}/webhook`;
+
+	it('with Credits Given, an invoice collecting a debt (applied_to_invoice) starts nothing, and a credit given starts one execution', async () => {
+		await api.unpublishWorkflow(TRIGGER_WORKFLOW_ID);
+		await api.publishWorkflow(CREDITS_GIVEN_WORKFLOW_ID);
+		await waitForWebhook(server.url, `${CREDITS_GIVEN_WEBHOOK_ID}/webhook`);
+		expect((await endpoints()).map((endpoint) => endpoint.url)).toEqual([creditsGivenUrl()]);
+		const received = recorder.received.length;
+
+		// Acme owes 5.00 EUR; its next invoice collects it: the balance goes from +500 to 0, a change in the credit direction.
+		const acme = e2e.sandbox.createCustomer({ email: 'ap@acme.example', name: 'Acme', currency: 'eur', balance: 500 }).id;
+		const collected = e2e.sandbox.applyBalanceToInvoice(acme, { invoiceTotal: 2000, currency: 'eur' });
+		expect(collected).toMatchObject({ type: 'applied_to_invoice', amount: -500, ending_balance: 0 });
+		const debtEvent = newestEventId();
+		await e2e.sandbox.settleDeliveries();
+		// Answered 200 (Stripe stops), and no execution.
+		expect(e2e.sandbox.deliveries.filter((delivery) => delivery.eventId === debtEvent).map((delivery) => delivery.status)).toEqual([200]);
+
+		// Then a credit of 5.00 EUR given to Acme: one execution.
+		e2e.sandbox.createTransaction(acme, { amount: -500, currency: 'eur' });
+		const creditEvent = newestEventId();
+		await e2e.sandbox.settleDeliveries();
+		const [item, ...others] = (await recorder.waitFor(received + 1)).slice(received);
+		expect(others).toEqual([]);
+		expect(item).toMatchObject({
+			eventId: creditEvent,
+			customer: { id: acme },
+			direction: 'credit',
+			previousBalance: 0,
+			newBalance: -500,
+			cause: 'adjustment',
+			causeType: 'adjustment',
+			causeText: expect.stringMatching(/^a credit or debit someone made/),
+			asWritten: { amount: 5, currency: 'EUR', direction: 'credit', summary: '5.00 EUR credit', balanceBefore: '0.00 EUR', balanceAfter: '5.00 EUR credit' },
+		});
+		expect(await settledExecutionCount(api, CREDITS_GIVEN_WORKFLOW_ID, 1)).toBe(1);
+		expect(recorder.received.slice(received).map((body) => body.eventId)).toEqual([creditEvent]);
+	});
+
+	it('publishing a trigger whose Stripe (api.stripe.com) cannot reach n8n\'s 127.0.0.1 fails, saying so and to set WEBHOOK_URL', async () => {
+		const before = await endpoints();
+		await expect(api.publishWorkflow(UNREACHABLE_WORKFLOW_ID)).rejects.toThrow(/Stripe cannot send events to this n8n: .*127\.0\.0\.1.* Set WEBHOOK_URL/);
+		expect(await endpoints()).toEqual(before);
 	});
 });

@@ -160,30 +160,42 @@ describe.each(operations)('version $version, $resource > $operation', ({ version
 
 describe('the trigger', () => {
 	const trigger = loadedPackage().nodeDescription(TRIGGER_NODE_TYPE);
-	const choices = trigger.properties.flatMap((property) => choicesIn(property));
-	const node = { id: 'trigger', name: 'Balance Changed', type: TRIGGER_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} } as INode;
-	/** A narrow stand-in for n8n's webhook context: the parameters, as n8n resolves them, and the node. */
-	const contextWith = (parameters: Record<string, unknown>) =>
+	const triggerVersions = trigger.version as number[];
+	/** A narrow stand-in for n8n's webhook context: the parameters, as n8n resolves them, and the node at a version. */
+	const contextWith = (version: number, parameters: Record<string, unknown>) =>
 		({
 			getNodeParameter: (name: string, fallback: unknown) => (name in parameters ? parameters[name] : fallback),
-			getNode: () => node,
+			getNode: () => ({ id: 'trigger', name: 'Balance Changed', type: TRIGGER_NODE_TYPE, typeVersion: version, position: [0, 0], parameters: {} }) as INode,
 		}) as unknown as IWebhookFunctions;
+	/** Every options and multi-options field of the trigger at one version. */
+	const choicesAt = (version: number) =>
+		trigger.properties.filter((property) => ['options', 'multiOptions'].includes(property.type) && belongsTo(property, '', undefined, version));
 
-	it('has its Event and Changes among the choices found', () => {
-		expect(choices.map((choice) => choice.path.join('.')).sort()).toEqual(['changes', 'event']);
+	it('has Event and Changes at version 1, and Causes (a list of choices) from version 2', () => {
+		expect(triggerVersions).toEqual([1, 2]);
+		expect(choicesAt(1).map((field) => field.name)).toEqual(['event', 'changes']);
+		expect(choicesAt(2).map((field) => `${field.name}:${field.type}`)).toEqual(['event:options', 'changes:options', 'causes:multiOptions']);
 	});
 
-	describe.each(choices.map((choice) => ({ ...choice, name: choice.path.join('.') })))('$name', ({ path, field }) => {
+	describe.each(triggerVersions.flatMap((version) => choicesAt(version).map((field) => ({ version, field, name: `version ${version}: ${field.name}` }))))('$name', ({ version, field }) => {
+		const asGiven = (value: unknown) => (field.type === 'multiOptions' ? [value] : value);
 		it.each(valuesOf(field))('"$value", in another case and as "$name", is read as "$value"', ({ value, name }) => {
 			for (const variant of [value, value.toUpperCase(), name]) {
-				const read = readTriggerChoices(contextWith({ [path[0]]: variant }));
-				if (path[0] === 'changes') expect(read.changes).toBe(value);
+				// Credits Given with only a cause that neither gives nor takes would never start: Any Change here.
+				const read = readTriggerChoices(contextWith(version, { [field.name]: asGiven(variant) }));
+				if (field.name === 'changes') expect(read.changes).toBe(value);
 				else expect(read.changes).toBe('any');
+				if (field.name === 'causes') expect(read.causes).toEqual([value]);
 			}
 		});
 
 		it.each(outside)('%s is refused, naming the field and its values', (_kind, value) => {
-			expect(() => readTriggerChoices(contextWith({ [path[0]]: value }))).toThrow(new RegExp(`^Invalid ${field.displayName}: .* is not one of its values$`));
+			expect(() => readTriggerChoices(contextWith(version, { [field.name]: asGiven(value) }))).toThrow(new RegExp(`^Invalid ${field.displayName}: .* is not one of its values$`));
 		});
+	});
+
+	it('version 2 refuses, at publishing and at each delivery, Changes and Causes that can never both hold', () => {
+		expect(() => readTriggerChoices(contextWith(2, { changes: 'credits', causes: ['invoice', 'unknown'] }))).toThrow(/^Invalid Causes: none of the chosen causes can be a change of the kind Credits Given/);
+		expect(readTriggerChoices(contextWith(2, { changes: 'credits', causes: ['invoice', 'adjustment'] }))).toEqual({ version: 2, changes: 'credits', causes: ['invoice', 'adjustment'] });
 	});
 });

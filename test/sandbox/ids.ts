@@ -16,5 +16,6 @@ export function randomAlphanumeric(length: number): string {
 
 export const newCustomerId = () => `cus_${randomAlphanumeric(14)}`;
 export const newTransactionId = () => `cbtxn_${randomAlphanumeric(24)}`;
+export const newInvoiceId = () => `in_${randomAlphanumeric(24)}`;
 export const newRequestId = () => `req_${randomAlphanumeric(14)}`;
 export const newInvoicePrefix = () => randomBytes(4).toString('hex').toUpperCase().slice(0, 7);

@@ -1,6 +1,6 @@
 /** The customers and balance transactions of one Stripe account, and the money rules between them. */
 import { DEFAULT_API_VERSION } from './headers';
-import { newCustomerId, newInvoicePrefix, newTransactionId } from './ids';
+import { newCustomerId, newInvoiceId, newInvoicePrefix, newTransactionId } from './ids';
 import type { CustomerBalanceTransaction, StripeCustomer, StripeEvent } from './types';
 import { applyMetadata, MetadataChange } from './validation';
 import { WebhookEndpointStore, type StoredEndpoint } from './webhooks/endpointStore';
@@ -137,17 +137,29 @@ export class AccountLedger {
     return this.customersNewestFirst().filter((customer) => (this.createdAtMs.get(customer.id) ?? 0) <= indexedBefore);
   }
 
+  /** The customer's balance in a currency, in `balance`'s sign (negative: credit). */
+  balanceIn(customer: StoredCustomer, currency: string): number {
+    const credit = customer.invoice_credit_balance[currency];
+    return credit === undefined ? (customer.currency === null ? customer.balance : 0) : 0 - credit;
+  }
+
+  /** Stripe finalizing an invoice: the balance applied to it, a credit up to its total or all that is owed. */
+  applyBalanceToInvoice(customer: StoredCustomer, invoiceTotal: number, currency: string): CustomerBalanceTransaction | undefined {
+    const balance = this.balanceIn(customer, currency);
+    const applied = balance < 0 ? Math.min(0 - balance, invoiceTotal) : 0 - balance;
+    if (applied === 0) return undefined;
+    return this.createTransaction(customer, { amount: applied, currency, description: null, type: 'applied_to_invoice', invoice: newInvoiceId() });
+  }
+
   /**
-   * Applies an adjustment: the customer's balance in that currency moves by `amount`
+   * Applies a transaction (an adjustment unless `type` says otherwise): the customer's balance in that currency moves by `amount`
    * (negative = credit). A customer without a currency adopts this one, carrying over
    * a balance set before it had a currency.
    */
   createTransaction(customer: StoredCustomer, fields: NewTransactionFields): CustomerBalanceTransaction {
     const { currency, amount } = fields;
     const before = customerBefore(customer);
-    const carried = customer.currency === null ? customer.balance : 0;
-    const credit = customer.invoice_credit_balance[currency];
-    const endingBalance = (credit === undefined ? carried : 0 - credit) + amount;
+    const endingBalance = this.balanceIn(customer, currency) + amount;
     customer.invoice_credit_balance[currency] = 0 - endingBalance;
     if (customer.currency === null) customer.currency = currency;
     if (customer.currency === currency) customer.balance = endingBalance;

@@ -182,6 +182,15 @@ class LocalStripeSandbox implements Sandbox {
     );
   }
 
+  applyBalanceToInvoice(customerId: string, invoice: { invoiceTotal: number; currency: string }, account?: string): CustomerBalanceTransaction | undefined {
+    const ledger = this.ledgerOf(account);
+    const customer = ledger.findCustomer(customerId);
+    if (!customer) throw new Error(`no live customer ${customerId}`);
+    if (!Number.isSafeInteger(invoice.invoiceTotal) || invoice.invoiceTotal < 0) throw new Error('invoiceTotal must be a non-negative integer');
+    const applied = ledger.applyBalanceToInvoice(customer, invoice.invoiceTotal, invoice.currency);
+    return applied && structuredClone(applied);
+  }
+
   updateCustomer(id: string, change: { email?: string | null; name?: string | null }, account?: string): void {
     this.ledgerOf(account).updateCustomer(id, change);
   }

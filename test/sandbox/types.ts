@@ -167,7 +167,7 @@ export interface CustomerBalanceTransaction {
   invoice: string | null;
   livemode: false;
   metadata: Record<string, string> | null;
-  /** What the API writes is `adjustment`; Stripe writes the others itself (`createTransaction` can stand in for it). */
+  /** What the API writes is `adjustment`; Stripe writes the others itself (`createTransaction`, `applyBalanceToInvoice`). */
   type: 'adjustment' | 'applied_to_invoice' | 'credit_note';
 }
 
@@ -259,6 +259,12 @@ export interface Sandbox {
   /** As if `seconds` had passed: customers, transactions and idempotency keys become that much older. */
   passTime(seconds: number): void;
   /** Changes a customer's email or name and emits `customer.updated` (no balance change). */
+  /**
+   * What Stripe does when it finalizes an invoice of `invoiceTotal` for the customer: the balance in that currency is
+   * applied to it (a credit up to the total, or all that is owed), as one `applied_to_invoice` transaction with a new
+   * invoice id, and its `customer.updated` event. A balance of 0 moves nothing: undefined, no event.
+   */
+  applyBalanceToInvoice(customerId: string, invoice: { invoiceTotal: number; currency: string }, account?: string): CustomerBalanceTransaction | undefined;
   updateCustomer(id: string, change: { email?: string | null; name?: string | null }, account?: string): void;
   /** Every event so far, oldest first. */
   events(account?: string): StripeEvent[];

@@ -102,6 +102,27 @@ describe('events and deliveries', () => {
 		expect(event.data.object).toMatchObject({ balance: -500, invoice_credit_balance: { eur: 500, usd: 300 } });
 	});
 
+	it('an invoice collects what the customer owed, or uses their credit up to its total: applied_to_invoice, and its event', async () => {
+		const { secret } = await balanceEndpoint();
+		const owes = sandbox.createCustomer({ currency: 'eur', balance: 500 });
+		const holdsCredit = sandbox.createCustomer({ currency: 'eur', balance: -1000 });
+		const collected = sandbox.applyBalanceToInvoice(owes.id, { invoiceTotal: 2000, currency: 'eur' });
+		const used = sandbox.applyBalanceToInvoice(holdsCredit.id, { invoiceTotal: 300, currency: 'eur' });
+		expect(sandbox.applyBalanceToInvoice(owes.id, { invoiceTotal: 2000, currency: 'eur' })).toBeUndefined();
+		await sandbox.settleDeliveries();
+
+		expect(collected).toMatchObject({ type: 'applied_to_invoice', amount: -500, ending_balance: 0, invoice: expect.stringMatching(/^in_/) });
+		expect(used).toMatchObject({ type: 'applied_to_invoice', amount: 300, ending_balance: -700 });
+		// Read back as Stripe's clients read it.
+		const listed = await stripe.customers.listBalanceTransactions(owes.id);
+		expect(listed.data.map(({ id, type }) => ({ id, type }))).toEqual([{ id: collected!.id, type: 'applied_to_invoice' }]);
+		const events = receiver.requests.map((delivery) => stripe.webhooks.constructEvent(delivery.body, signatureOf(delivery), secret!));
+		expect(events.map((event) => [(event.data.object as Stripe.Customer).balance, event.data.previous_attributes])).toEqual([
+			[0, { balance: 500, invoice_credit_balance: { eur: -500 } }],
+			[-700, { balance: -1000, invoice_credit_balance: { eur: 1000 } }],
+		]);
+	});
+
 	it('a change of email is a customer.updated without balance', async () => {
 		await balanceEndpoint();
 		const customer = sandbox.createCustomer({ email: 'old@example.com' });

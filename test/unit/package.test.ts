@@ -51,10 +51,10 @@ describe('what n8n registers', () => {
 		expect(description.credentials).toEqual([{ name: CREDENTIAL_TYPE, required: true }]);
 		expect(loaded.credential(CREDENTIAL_TYPE).displayName).toBe('Stripe Customer Balance API');
 		const trigger = loaded.nodeDescription(TRIGGER_NODE_TYPE);
-		expect(trigger).toMatchObject({ displayName: 'Stripe Customer Balance Trigger', name: 'stripeCustomerBalanceTrigger', version: 1, group: ['trigger'], inputs: [] });
+		expect(trigger).toMatchObject({ displayName: 'Stripe Customer Balance Trigger', name: 'stripeCustomerBalanceTrigger', version: [1, 2], defaultVersion: 2, group: ['trigger'], inputs: [] });
 		expect(trigger.credentials).toEqual([{ name: CREDENTIAL_TYPE, required: true }]);
 		expect(trigger.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }]);
-		expect(trigger.properties.map((property) => property.name)).toEqual(['endpointNotice', 'event', 'changes']);
+		expect(trigger.properties.map((property) => property.name)).toEqual(['endpointNotice', 'event', 'changes', 'changes', 'causes']);
 	});
 
 	it('icons that exist, light and dark different, for the nodes and the credential', () => {

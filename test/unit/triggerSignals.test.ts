@@ -5,7 +5,8 @@
  */
 import Stripe from 'stripe';
 
-import { balanceChangesOf, passesFilter } from '../../nodes/StripeCustomerBalance/trigger/balanceChanges';
+import { balanceChangesOf } from '../../nodes/StripeCustomerBalance/trigger/balanceChanges';
+import { mayPass } from '../../nodes/StripeCustomerBalance/trigger/causes';
 import { verifySignature } from '../../nodes/StripeCustomerBalance/trigger/signature';
 
 const stripe = new Stripe('sk_test_signatureReference000000');
@@ -102,8 +103,9 @@ describe('the balance changes in a customer.updated event', () => {
 		expect(balanceChangesOf(customerUpdated({ currency: 'eur', balance: 0 }, { invoice_credit_balance: { usd: 0 } }))).toEqual([]);
 	});
 
-	it('the filter: credits only, debits only, or any', () => {
+	it('version 1\'s filter: credits only, debits only, or any, by the direction alone', () => {
 		const [credit] = balanceChangesOf(customerUpdated({ currency: 'eur', balance: -1 }, { balance: 0 }));
-		expect([passesFilter(credit, 'any'), passesFilter(credit, 'credits'), passesFilter(credit, 'debits')]).toEqual([true, true, false]);
+		const at = (changes: 'any' | 'credits' | 'debits') => mayPass(credit, { version: 1, changes, causes: [] });
+		expect([at('any'), at('credits'), at('debits')]).toEqual([true, true, false]);
 	});
 });

@@ -1,7 +1,5 @@
 import { decimalsOf } from '../amounts';
 
-export type ChangeFilter = 'any' | 'credits' | 'debits';
-
 /** One balance that moved, in Stripe's sign: a negative balance is credit the customer holds, a negative change a credit. */
 export interface BalanceChange {
 	currency: string;
@@ -67,10 +65,4 @@ export function balanceChangesOf(event: Json): BalanceChange[] {
 		}
 	}
 	return changes;
-}
-
-export function passesFilter(change: BalanceChange, filter: ChangeFilter): boolean {
-	if (filter === 'credits') return change.direction === 'credit';
-	if (filter === 'debits') return change.direction === 'debit';
-	return true;
 }

@@ -1,7 +1,9 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { StripeClient } from '../transport';
-import { balanceChangesOf, isObject, passesFilter, type Json } from './balanceChanges';
+import { changeAsWritten } from '../asWritten';
+import { balanceChangesOf, isObject, type BalanceChange, type Json } from './balanceChanges';
+import { causeFields, mayPass, passes, type TriggerFilter } from './causes';
 import { causingTransaction } from './causingTransaction';
 import { acceptEvent, rememberInStaticData, triggerOf, type EndpointKey } from './deliveredEvents';
 import { readTriggerChoices } from './description';
@@ -15,8 +17,9 @@ function answer(context: IWebhookFunctions, status: number, body: IDataObject): 
 
 /**
  * One delivery from Stripe: verified (else 401, no execution), claimed once per event id and endpoint (a copy answers
- * 200 so that Stripe stops retrying, and starts nothing), answered, and only then one item per balance change that
- * passes the filter, with the transaction behind it looked up (see docs/TRIGGER.md, "Answering Stripe").
+ * 200 so that Stripe stops retrying, and starts nothing), answered, and only then the transaction behind each balance
+ * change looked up, and one item per change that passes the filter; none passes, no execution (see docs/TRIGGER.md,
+ * "Answering Stripe").
  */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const staticData = this.getWorkflowStaticData('node');
@@ -39,8 +42,9 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return answer(this, 200, { received: true, started: false, reason: 'not a customer.updated event' });
 	}
 
-	const filter = readTriggerChoices(this).changes;
-	const changes = balanceChangesOf(event).filter((change) => passesFilter(change, filter));
+	const filter = readTriggerChoices(this);
+	// What the direction alone rules out costs no look-up (and version 1's filter is the direction alone).
+	const changes = balanceChangesOf(event).filter((change) => mayPass(change, filter));
 	if (changes.length === 0) return answer(this, 200, { received: true, started: false, reason: 'no balance change that passes the filter' });
 
 	// Before the claim: a key n8n cannot read fails the request (Stripe retries it) rather than lose the event.
@@ -53,24 +57,36 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	if (acceptance === 'tooOld') return answer(this, 200, { received: true, started: false, reason: 'event older than the trigger remembers' });
 
 	// Claimed: Stripe hears 200 now, whatever the lookup below waits for (a bulk run may hold the account's pacer).
-	answer(this, 200, { received: true, started: true });
-	const data = event.data as Json;
-	const customer = data.object as Json;
+	// Version 2 decides by the cause, which only the lookup tells: whether an execution starts is not known yet.
+	answer(this, 200, filter.version < 2 ? { received: true, started: true } : { received: true, started: 'if its cause passes the filter' });
+	const items = await itemsOf(client, event, changes, filter);
+	// n8n saves the static data as this request loaded it, once this returns: with the claims made meanwhile.
+	if (remembered) rememberInStaticData(key, remembered, Math.floor(Date.now() / 1000));
+	// No workflowData: n8n starts no execution (the answer is already sent, as noWebhookResponse says).
+	return items.length === 0 ? { noWebhookResponse: true } : { noWebhookResponse: true, workflowData: [items] };
+}
+
+/** One item per change whose cause passes the filter: what happened, in Stripe's terms and in words. */
+async function itemsOf(client: StripeClient, event: Json, changes: BalanceChange[], filter: TriggerFilter): Promise<INodeExecutionData[]> {
+	const customer = (event.data as Json).object as Json;
+	const created = event.created as number;
 	const items: INodeExecutionData[] = [];
 	for (const change of changes) {
-		const cause = await causingTransaction(client, String(customer.id), event.created, change);
+		const found = await causingTransaction(client, String(customer.id), created, change);
+		const cause = causeFields(found.balanceTransaction);
+		if (!passes(change, cause.cause, filter)) continue;
 		items.push({
 			json: {
-				eventId: event.id,
-				eventCreated: new Date(event.created * 1000).toISOString(),
+				eventId: event.id as string,
+				eventCreated: new Date(created * 1000).toISOString(),
 				livemode: event.livemode === true,
 				customer: { id: customer.id ?? null, email: customer.email ?? null, name: customer.name ?? null } as IDataObject,
 				...change,
 				...cause,
+				asWritten: changeAsWritten(change),
+				...found,
 			},
 		});
 	}
-	// n8n saves the static data as this request loaded it, once this returns: with the claims made meanwhile.
-	if (remembered) rememberInStaticData(key, remembered, Math.floor(Date.now() / 1000));
-	return { noWebhookResponse: true, workflowData: [items] };
+	return items;
 }

@@ -1,9 +1,9 @@
-import { type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import { IDEMPOTENCY_METADATA_FIELD, allPages, toAlreadySentError, type StripeCall } from '../transport';
 import { InvalidInput, positiveInteger } from '../validation';
 import { customerKey } from '../execution/customerOrder';
-import { savedOption } from './options';
+import type { ParameterReader } from './parameters';
 import type { StripeSender } from './types';
 
 /**
@@ -33,8 +33,8 @@ export const lookBackOption: INodeProperties = {
 };
 
 /** The look-back window in days (0: the whole history), as saved in the workflow; an expression is refused. */
-export function readLookBackDays(context: IExecuteFunctions): number {
-	const value = savedOption(context, 'options', lookBackOption);
+export function readLookBackDays(parameters: ParameterReader): number {
+	const value = parameters.savedOption(lookBackOption.name, lookBackOption.displayName);
 	return value === undefined ? DEFAULT_LOOK_BACK_DAYS : positiveInteger(lookBackOption.displayName, value, 0, MAX_LOOK_BACK_DAYS);
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CALL_OPTIONS, PINNED_API_VERSION, type CallOptions } from '../transport';
-import { InvalidInput, apiVersion, connectedAccountId, idempotencyKey, positiveInteger } from '../validation';
+import { apiVersion, connectedAccountId, idempotencyKey, positiveInteger } from '../validation';
 import { expandField } from './fields';
 import type { ParameterReader } from './parameters';
 
@@ -164,24 +164,6 @@ export function executionSettings(context: IExecuteFunctions): { concurrency: nu
 		maxRequestsPerSecond: rate(options.maxRequestsPerSecond, 'Max Requests per Second'),
 		endpointRequestsPerSecond: rate(options.endpointRequestsPerSecond, 'Max Requests per Second per Endpoint'),
 	};
-}
-
-/**
- * An option as saved in the workflow, not evaluated: for options whose value is the workflow's choice alone, never the
- * data's or an AI agent's (`noDataExpression`). An expression there (possible in a workflow's JSON) is refused.
- */
-export function savedOption(context: IExecuteFunctions, collection: string, field: INodeProperties): unknown {
-	const options = context.getNode().parameters[collection];
-	const value = typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as IDataObject)[field.name] : undefined;
-	// n8n drops the leading = of an expression in a field that takes none; the braces stay.
-	if (typeof value === 'string' && (value.startsWith('=') || value.includes('{{'))) {
-		throw new InvalidInput(
-			field.displayName,
-			`${JSON.stringify(value.slice(0, 80))} is an expression`,
-			"It takes no expression: its value is the workflow's choice, never the data's or an AI agent's. Set it in the node's Options.",
-		);
-	}
-	return value;
 }
 
 export function readOptions(parameters: ParameterReader, itemIndex: number): IDataObject {

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { checkedChoices, fieldsWithChoices } from '../choices';
+import { InvalidInput } from '../validation';
 
 function containsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
@@ -45,10 +46,23 @@ export class ParameterReader {
 		return value;
 	}
 
-	/** An option as saved in the workflow, never resolved: for the options that take no expression. */
-	savedOption(name: string): unknown {
+	/**
+	 * An option as saved in the workflow, never resolved: for the options that take no expression, whose value is the
+	 * workflow's choice, never the data's or an AI agent's. With `field` (its display name), an expression there (possible
+	 * in a workflow's JSON) is refused naming it.
+	 */
+	savedOption(name: string, field?: string): unknown {
 		const options = this.saved.options;
-		return typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as Record<string, unknown>)[name] : undefined;
+		const value = typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as Record<string, unknown>)[name] : undefined;
+		// n8n drops the leading = of an expression in a field that takes none; the braces stay.
+		if (field !== undefined && typeof value === 'string' && (value.startsWith('=') || value.includes('{{'))) {
+			throw new InvalidInput(
+				field,
+				`${JSON.stringify(value.slice(0, 80))} is an expression`,
+				"It takes no expression: its value is the workflow's choice, never the data's or an AI agent's. Set it in the node's Options.",
+			);
+		}
+		return value;
 	}
 
 	/** Checks every choice of the item, also those its operation will not read (a choice is never passed over). */

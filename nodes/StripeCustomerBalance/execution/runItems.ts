@@ -45,7 +45,7 @@ export async function runItems(
 	let earlierWrites: EarlierWrites;
 	try {
 		settings = executionSettings(this);
-		earlierWrites = new EarlierWrites(readLookBackDays(this));
+		earlierWrites = new EarlierWrites(readLookBackDays(parameters));
 		client = await StripeClient.connect(this, {
 			maxRequestsPerSecond: settings.maxRequestsPerSecond,
 			endpointRequestsPerSecond: settings.endpointRequestsPerSecond,

@@ -74,7 +74,7 @@ test('the README gives a user what n8n asks of a community node, in this order: 
 		'Credentials',
 		'Recipes',
 		'Compatibility',
-		'Building from source',
+		'Quick start for developers (building from source)',
 		'Links',
 		'License',
 	]);

@@ -74,8 +74,8 @@ export class EarlierWrites {
 
 	/**
 	 * Writes `call` (a POST that creates a balance transaction) once: its key recorded in the transaction's metadata; not
-	 * sent when a transaction with its key is found, the same amount and currency (otherwise the item fails as already
-	 * sent with other values, as Stripe answers within its 24 hours).
+	 * sent when a transaction with its key is found with the same amount and currency (otherwise the item fails as
+	 * already sent with other values, as Stripe answers within its 24 hours).
 	 */
 	async writeOnce(sender: StripeSender, call: StripeCall & { method: 'POST' }, account: string, customerId: string): Promise<WriteOutcome> {
 		const key = sender.idempotencyKeyOf(call);
@@ -129,18 +129,11 @@ export class EarlierWrites {
 }
 
 /**
- * Whether the transaction found is this write: the values Stripe would compare for its key (amount, currency,
- * description, the user's metadata). An empty metadata value is one Stripe never stored.
+ * Whether the transaction found is this write: the same money (amount and currency). Not its description or metadata,
+ * which Update may have changed since: those were Stripe's to compare only while it kept the key.
  */
 function sameWrite(earlier: IDataObject, params: IDataObject): boolean {
-	const stored = (earlier.metadata ?? {}) as IDataObject;
-	const metadata = (params.metadata ?? {}) as Record<string, string>;
-	return (
-		earlier.amount === params.amount &&
-		earlier.currency === params.currency &&
-		(earlier.description ?? undefined) === (params.description ?? undefined) &&
-		Object.entries(metadata).every(([key, value]) => (stored[key] ?? '') === value)
-	);
+	return earlier.amount === params.amount && earlier.currency === params.currency;
 }
 
 /** What an output says of a write: whether it was made now, and when it was applied if earlier. */

@@ -228,6 +228,7 @@ it('the node creator finds "Stripe Customer Balance Trigger" for a new workflow;
 	await ndv.waitFor();
 	expect(await fieldLabels(page())).toEqual(expect.arrayContaining(['Credential', 'Event', 'Changes']));
 	await expect(ndv.innerText()).resolves.toMatch(/creates one webhook endpoint in your Stripe account/);
-	expect(await optionsOf(page(), page().getByTestId('parameter-input-changes'))).toEqual(['Any Change', 'Credits Only', 'Debits Only']);
+	// A new trigger is version 2: Changes is judged by the transaction that caused the change (Credits Given, not debts paid down).
+	expect(await optionsOf(page(), page().getByTestId('parameter-input-changes'))).toEqual(['Any Change', 'Credits Given', 'Debits Made']);
 	await screenshot('trigger-panel', 'panel');
 });

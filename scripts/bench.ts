@@ -4,6 +4,7 @@
  * official `stripe` SDK doing the same work through a promise pool at the same concurrency.
  *
  *   (a) live mode, 1,000 credits to distinct customers, keys from the data, Stripe's limits, 100 ms -> bound 40 s (credits: 25/s), <= 1% refused
+ *   (a2) the same at version 2 (each customer also read once, for the currency check)  -> bound 40 s
  *   (t) test key, 500 credits, Stripe's limits, 100 ms                          -> bound 20 s (the account: 25/s)
  *   (b) 200 items for one customer, 100 ms latency, lock timeouts on            -> bound 200 x latency (serial writes)
  *   (c) 1,000 items under a fault mix (500s, drops after commit, slow replies)  -> exactly 1,000 transactions
@@ -198,18 +199,18 @@ async function creditsById(
 	sandbox: RemoteSandbox,
 	name: string,
 	count: number,
-	{ liveMode, keysFromData = false }: { liveMode: boolean; keysFromData?: boolean },
+	{ liveMode, keysFromData = false, version2 = false }: { liveMode: boolean; keysFromData?: boolean; version2?: boolean },
 	boundMs: number,
 	slack: number,
 ): Promise<void> {
 	const items = makeItems(await fresh(sandbox, count, liveMode ? LIVE_MODE_LIMITS : STRIPE_LIMITS), count, `${name}-node`);
 	await measure(
 		sandbox,
-		`(${name}) ${count.toLocaleString('en')} credits by id, ${liveMode ? 'live' : 'test'} mode, ${keysFromData ? 'keys from the data, ' : ''}Stripe's limits, 100 ms`,
+		`(${name}) ${count.toLocaleString('en')} credits by id, ${liveMode ? 'live' : 'test'} mode, ${keysFromData ? 'keys from the data, ' : ''}${version2 ? 'version 2, ' : ''}Stripe's limits, 100 ms`,
 		'node',
 		items,
 		boundMs,
-		() => runNode(sandbox, items, { ...(liveMode && LIVE_MODE_NODE), keysFromData, stopOnError: true }),
+		() => runNode(sandbox, items, { ...(liveMode && LIVE_MODE_NODE), keysFromData, version2, stopOnError: true }),
 		(run, v, stats, requests) => ({
 			check: `${exactlyOnceText(v, items, run)}; the sandbox sent ${stats.rateLimited} 429s, ${run.user429} reached the user`,
 			target: stripeLimitsTarget(run, v, stats, requests, count, boundMs, slack),
@@ -222,6 +223,12 @@ async function scenarioA(sandbox: RemoteSandbox): Promise<void> {
 	// Keys from the data, as a CRM feed sets them: each customer's transactions are read before its write (their own
 	// endpoint, 25/s), which must not slow the credits.
 	await creditsById(sandbox, 'a', 1000, { liveMode: true, keysFromData: true }, 40_000, 1.1);
+}
+
+/** (a) at version 2, as a new node is: each customer is also read once, for the currency check (its own endpoint). */
+async function scenarioA2(sandbox: RemoteSandbox): Promise<void> {
+	log("\n(a2) as (a), the node at version 2 (Create also reads each customer once for the currency check): bound 40 s");
+	await creditsById(sandbox, 'a2', 1000, { liveMode: true, keysFromData: true, version2: true }, 40_000, 1.1);
 }
 
 async function scenarioT(sandbox: RemoteSandbox): Promise<void> {
@@ -459,7 +466,7 @@ async function scenarioM(sandbox: RemoteSandbox): Promise<void> {
 
 function parseOnly(): Set<string> {
 	const index = process.argv.findIndex((arg) => arg.startsWith('--only'));
-	if (index === -1) return new Set(['a', 't', 'b', 'c', 'sweep', 'd', 'm', 'e', 'f', 'g', 'h', 'i', 'j']);
+	if (index === -1) return new Set(['a', 'a2', 't', 'b', 'c', 'sweep', 'd', 'm', 'e', 'f', 'g', 'h', 'i', 'j']);
 	const arg = process.argv[index];
 	return new Set((arg.includes('=') ? arg.split('=')[1] : (process.argv[index + 1] ?? '')).split(','));
 }
@@ -631,6 +638,7 @@ async function main(): Promise<void> {
 	try {
 		await warmUp(sandbox);
 		if (only.has('a')) await scenarioA(sandbox);
+		if (only.has('a2')) await scenarioA2(sandbox);
 		if (only.has('t')) await scenarioT(sandbox);
 		if (only.has('b')) await scenarioB(sandbox);
 		if (only.has('c')) await scenarioC(sandbox);

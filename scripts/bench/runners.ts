@@ -66,6 +66,11 @@ export interface NodeOptions {
 	 * the node reads its transactions, looking for earlier writes with those keys (one list request per customer).
 	 */
 	keysFromData?: boolean;
+	/**
+	 * The node at version 2, as a new node is (the bench's items carry Stripe's signed cents, so Direction: Signed Amount
+	 * and Amount Format: Smallest Unit): Create also reads each customer once for the currency check.
+	 */
+	version2?: boolean;
 }
 
 /** Create, with every field read from the incoming item by expression, as a CRM feed would drive it. */
@@ -75,10 +80,15 @@ function floorParameters(literal: boolean | undefined, first: BenchItem): Record
 }
 
 function createParameters(
-	{ literal, floor: _floor, byEmail, stopOnError: _stopOnError, keysFromData, ...settings }: NodeOptions,
+	{ literal, floor: _floor, byEmail, stopOnError: _stopOnError, keysFromData, version2, ...settings }: NodeOptions,
 	first?: BenchItem,
 ): Record<string, unknown> {
-	const options = { ...settings, idempotencyKey: keysFromData ? '={{ "bench-" + $json.ref }}' : undefined };
+	const options = {
+		...settings,
+		idempotencyKey: keysFromData ? '={{ "bench-" + $json.ref }}' : undefined,
+		amountFormat: version2 ? 'smallestUnit' : undefined,
+	};
+	const signed = version2 ? { direction: 'signed' } : {};
 	if (literal && first) {
 		return {
 			resource: 'customerBalanceTransaction',
@@ -93,6 +103,7 @@ function createParameters(
 	return {
 		resource: 'customerBalanceTransaction',
 		operation: 'create',
+		...signed,
 		customer: byEmail ? { __rl: true, mode: 'email', value: '={{ $json.email }}' } : { __rl: true, mode: 'id', value: '={{ $json.customer }}' },
 		amount: '={{ $json.amount }}',
 		currency: '={{ $json.currency }}',
@@ -106,7 +117,10 @@ function countFailure(failures: Record<string, number>, key: string): void {
 }
 
 export async function runNode(sandbox: RemoteSandbox, items: BenchItem[], options: NodeOptions): Promise<ClientRun> {
-	const nodes = itemsThenStripe(items, createParameters(options, items[0]), options.stopOnError ? {} : { onError: 'continueRegularOutput' });
+	const nodes = itemsThenStripe(items, createParameters(options, items[0]), {
+		...(options.stopOnError ? {} : { onError: 'continueRegularOutput' as const }),
+		...(options.version2 ? { typeVersion: 2 } : {}),
+	});
 	if (options.floor) {
 		nodes[1].type = FLOOR_NODE_TYPE;
 		nodes[1].parameters = { ...floorParameters(options.literal, items[0]), paceRps: options.maxRequestsPerSecond ?? 0 };

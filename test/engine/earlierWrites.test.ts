@@ -185,7 +185,7 @@ describe('the key is recorded on every write, and its place is kept', () => {
 	it('the look-back takes no expression: an AI agent or the data cannot shorten how long once holds', async () => {
 		const customer = sandbox().createCustomer({});
 		const result = await runStripe(sandbox(), [credit(customer.id)], createFromItem({ options: { lookBackDays: '={{ 0 }}' } }));
-		expect(result.error?.message).toMatch(/^Invalid Look Back for Earlier Writes \(Days\) in item 0: .* is an expression/);
+		expect(result.error?.message).toMatch(/^Invalid Look Back for Earlier Writes \(Days\) in item 0: is an expression/);
 		expect(sandbox().requests).toHaveLength(0);
 	});
 });

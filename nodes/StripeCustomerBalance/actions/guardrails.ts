@@ -49,12 +49,10 @@ export const allowAnyCurrencyOption: INodeProperties = {
 
 /** A maximum as saved: a positive number, or none (unset or 0). An expression is refused. */
 function savedMaximum(parameters: ParameterReader, name: string, field: string): number | undefined {
-	const value = parameters.savedOption(name);
+	const value = parameters.savedOption(name, field);
 	if (value === undefined || value === 0) return undefined;
 	if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-	// n8n hands an expression in a field that takes none over as its text, with or without its leading '='.
-	const what = typeof value === 'string' && value.includes('{{') ? `is an expression (${value.replace(/^=/, '')})` : `${JSON.stringify(value)} is not a positive number`;
-	throw new InvalidInput(field, what, NO_EXPRESSION);
+	throw new InvalidInput(field, `${JSON.stringify(value)} is not a positive number`, NO_EXPRESSION);
 }
 
 /** `amount` (the smallest unit) against `maximum` (as written), exactly: 5.00 EUR is not over 5, 5.01 is. */

@@ -58,8 +58,8 @@ export class ParameterReader {
 		if (field !== undefined && typeof value === 'string' && (value.startsWith('=') || value.includes('{{'))) {
 			throw new InvalidInput(
 				field,
-				`${JSON.stringify(value.slice(0, 80))} is an expression`,
-				"It takes no expression: its value is the workflow's choice, never the data's or an AI agent's. Set it in the node's Options.",
+				`is an expression (${value.replace(/^=/, '').slice(0, 80)})`,
+				"It takes no expression, so that neither the data nor an AI agent can set it: its value is the workflow's choice. Set it in the node's Options.",
 			);
 		}
 		return value;
